@@ -1,0 +1,609 @@
+//! The command line: `check`, `explain`, `rules`, `rules test`. Errors become one clear
+//! message on stderr and exit code 2.
+
+use crate::config::Config;
+use crate::engine::{Engine, EngineOptions};
+use crate::finding::{FileReport, Finding};
+use crate::i18n::Lang;
+use crate::input::{self, Content, Input};
+use crate::report::{self, Format, Summary};
+use crate::rules::{Profile, Role, RuleSet, Severity};
+use crate::text::LineIndex;
+use anyhow::{Context, Result, bail};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use rayon::prelude::*;
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+pub const EXIT_CLEAN: i32 = 0;
+pub const EXIT_FINDINGS: i32 = 1;
+pub const EXIT_ERROR: i32 = 2;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "vaglio",
+    version,
+    about = "Controlla le bozze di post e commenti di chi lavora nella PA (DPR 62/2013 art. 11-ter).\n\
+             Screens social-media drafts of Italian public employees.",
+    after_help = "Esempi / examples:\n  vaglio check bozza.txt\n  vaglio check --profile institutional post/\n  pbpaste | vaglio check -\n  vaglio explain personal-data/codice-fiscale\n  vaglio rules test"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Controlla file, cartelle o lo standard input (-) / check files, folders or stdin
+    Check(CheckArgs),
+    /// Spiega una regola: fonte, esempi, correzione / explain a rule
+    Explain(ExplainArgs),
+    /// Elenca le regole o ne esegue gli esempi / list rules or run their examples
+    Rules(RulesArgs),
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct RuleSource {
+    /// Pacchetto di regole in più (ripetibile) / extra rule pack (repeatable)
+    #[arg(long = "rules", value_name = "FILE")]
+    pub rules: Vec<PathBuf>,
+    /// Non caricare i pacchetti incorporati / do not load the built-in packs
+    #[arg(long)]
+    pub no_default_rules: bool,
+    /// File di configurazione (predefinito: vaglio.toml cercato risalendo dal percorso)
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Ignora ogni vaglio.toml / ignore any vaglio.toml
+    #[arg(long, conflicts_with = "config")]
+    pub no_config: bool,
+    /// Lingua dei messaggi / message language
+    #[arg(long, value_enum, default_value = "it")]
+    pub lang: Lang,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    /// File, cartelle o - per lo standard input / files, folders, or - for stdin
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Formato del rapporto / report format
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+    /// Profilo: personal (profilo del dipendente), institutional (account dell'ente), moderation (commenti dei cittadini)
+    #[arg(long, value_enum)]
+    pub profile: Option<Profile>,
+    /// Ruolo di chi scrive (art. 11-ter c. 4: gravità graduata) / author's role
+    #[arg(long, value_enum)]
+    pub role: Option<Role>,
+    /// Severità minima che fa uscire con 1 / lowest severity that exits with 1
+    #[arg(long, value_name = "SEVERITY", value_parser = parse_severity)]
+    pub fail_on: Option<Severity>,
+    /// Solo queste regole o categorie (separate da virgole) / only these rules or categories
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub select: Vec<String>,
+    /// Escludi queste regole o categorie / skip these rules or categories
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub ignore: Vec<String>,
+    /// Nome da mostrare per lo standard input / name shown for stdin
+    #[arg(long, value_name = "NAME", default_value = "-")]
+    pub stdin_filename: String,
+    /// Maschera i dati personali anche nel rapporto leggibile / mask personal data in human output too
+    #[arg(long, conflicts_with = "no_redact")]
+    pub redact: bool,
+    /// Mostra i dati personali anche nei formati per macchine / show personal data in machine formats
+    #[arg(long)]
+    pub no_redact: bool,
+    /// Estensioni dei file da controllare nelle cartelle (separate da virgole)
+    #[arg(long, value_delimiter = ',', value_name = "EXT")]
+    pub extensions: Option<Vec<String>>,
+    /// Colori / colour
+    #[arg(long, value_enum, default_value = "auto")]
+    pub color: ColorChoice,
+    #[command(flatten)]
+    pub source: RuleSource,
+}
+
+#[derive(Args, Debug)]
+pub struct ExplainArgs {
+    /// L'id della regola, es. personal-data/codice-fiscale / the rule id
+    pub rule: String,
+    #[command(flatten)]
+    pub source: RuleSource,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    Table,
+    Json,
+}
+
+#[derive(Args, Debug)]
+pub struct RulesArgs {
+    #[command(subcommand)]
+    pub action: Option<RulesAction>,
+    /// Formato dell'elenco / list format
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: ListFormat,
+    /// Elenca i validatori disponibili / list the validators
+    #[arg(long)]
+    pub validators: bool,
+    #[command(flatten)]
+    pub source: RuleSource,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum RulesAction {
+    /// Esegue gli esempi bad/good di ogni regola / run every rule's examples
+    Test {
+        /// Pacchetti da provare (predefinito: quelli caricati) / packs to test
+        #[arg(value_name = "PACK")]
+        packs: Vec<PathBuf>,
+    },
+}
+
+fn parse_severity(s: &str) -> std::result::Result<Severity, String> {
+    Severity::from_id(s).ok_or_else(|| format!("«{s}»: usa error, warning o info"))
+}
+
+/// Entry point of the binary: runs and turns any error into exit code 2.
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return match e.kind() {
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => {
+                    EXIT_CLEAN
+                }
+                _ => EXIT_ERROR,
+            };
+        }
+    };
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            let mut msg = format!("vaglio: errore / error: {e}");
+            for cause in e.chain().skip(1) {
+                msg.push_str(&format!("\n  causa / caused by: {cause}"));
+            }
+            eprintln!("{msg}");
+            EXIT_ERROR
+        }
+    }
+}
+
+pub fn run(cli: Cli) -> Result<i32> {
+    match cli.command {
+        Command::Check(args) => check(args),
+        Command::Explain(args) => explain(args),
+        Command::Rules(args) => rules(args),
+    }
+}
+
+/// Finds and reads the configuration for a run.
+fn load_config(source: &RuleSource, first_path: Option<&PathBuf>) -> Result<Config> {
+    if source.no_config {
+        return Ok(Config::default());
+    }
+    if let Some(p) = &source.config {
+        return Config::from_file(p);
+    }
+    let start = match first_path {
+        Some(p) if p.as_os_str() != "-" => p.clone(),
+        _ => std::env::current_dir().unwrap_or_default(),
+    };
+    match Config::discover(&start) {
+        Some(p) => Config::from_file(&p),
+        None => Ok(Config::default()),
+    }
+}
+
+fn load_rules(source: &RuleSource, config: &Config) -> Result<RuleSet> {
+    let mut set = if source.no_default_rules {
+        RuleSet::default()
+    } else {
+        RuleSet::builtin().context("pacchetti incorporati / built-in packs")?
+    };
+    for p in config.pack_paths() {
+        set.add_file(&p)?;
+    }
+    for p in &source.rules {
+        set.add_file(p)?;
+    }
+    if set.rules.is_empty() {
+        bail!("nessuna regola caricata / no rules loaded (--no-default-rules senza --rules?)");
+    }
+    Ok(set)
+}
+
+fn use_color(choice: ColorChoice) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+        }
+    }
+}
+
+fn check(args: CheckArgs) -> Result<i32> {
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from("-")]
+    } else {
+        args.paths.clone()
+    };
+    let config = load_config(&args.source, paths.first())?;
+    let set = load_rules(&args.source, &config)?;
+    let lang = args.source.lang;
+    let mut ignore = args.ignore.clone();
+    ignore.extend(config.check.disable.iter().cloned());
+    let opts = EngineOptions {
+        profile: args
+            .profile
+            .or(config.check.profile)
+            .unwrap_or(Profile::Personal),
+        role: args.role.or(config.check.role),
+        select: args.select.clone(),
+        ignore,
+        placeholders: config.placeholders(),
+        contacts: config.entity.contacts.clone(),
+        gulpease_min: config.style.gulpease_min,
+    };
+    let engine = Engine::new(&set, &opts)?;
+    let fail_on = args
+        .fail_on
+        .or(config.check.fail_on)
+        .unwrap_or(Severity::Error);
+    let extensions: Vec<String> = args
+        .extensions
+        .clone()
+        .or_else(|| config.check.extensions.clone())
+        .unwrap_or_else(|| {
+            input::DEFAULT_EXTENSIONS
+                .iter()
+                .map(|s| s.to_string())
+                .collect()
+        });
+
+    let inputs = input::collect(&paths, &extensions, &args.stdin_filename);
+    let mut problems = inputs.problems.clone();
+    if inputs
+        .items
+        .iter()
+        .any(|i| matches!(i, Input::Stdin { .. }))
+        && std::io::stdin().is_terminal()
+    {
+        eprintln!(
+            "{}",
+            lang.pick(
+                "Scrivi o incolla la bozza, poi premi Ctrl-D (Ctrl-Z e Invio su Windows) per controllarla.",
+                "Type or paste the draft, then press Ctrl-D (Ctrl-Z and Enter on Windows) to check it."
+            )
+        );
+    }
+
+    let results: Vec<Result<Option<(FileReport, Option<String>)>>> = inputs
+        .items
+        .par_iter()
+        .map(|item| check_input(&engine, item, lang))
+        .collect();
+    let mut reports = Vec::new();
+    let mut files = 0;
+    for (item, result) in inputs.items.iter().zip(results) {
+        match result {
+            Ok(Some((report, warning))) => {
+                files += 1;
+                if let Some(w) = warning {
+                    eprintln!("vaglio: {}: {w}", item.display_name());
+                }
+                reports.push(report);
+            }
+            Ok(None) => eprintln!(
+                "vaglio: {}: {}",
+                item.display_name(),
+                lang.pick("file binario, saltato", "binary file, skipped")
+            ),
+            Err(e) => problems.push(format!("{e:#}")),
+        }
+    }
+    let summary = Summary::of(&reports, files);
+    let format = args.format.unwrap_or(Format::Human);
+    let redact = match format {
+        Format::Human | Format::Concise => args.redact,
+        Format::Json => !args.no_redact,
+    };
+    let ropts = report::Options {
+        lang,
+        color: format == Format::Human && use_color(args.color),
+        redact,
+    };
+    let out = report::render(format, &reports, &summary, &ropts);
+    let mut stdout = std::io::stdout().lock();
+    if let Err(e) = stdout
+        .write_all(out.as_bytes())
+        .and_then(|_| stdout.flush())
+        && e.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        return Err(e).context("scrittura del rapporto / writing the report");
+    }
+    for p in &problems {
+        eprintln!("vaglio: {p}");
+    }
+    if !problems.is_empty() {
+        return Ok(EXIT_ERROR);
+    }
+    let failing = reports
+        .iter()
+        .flat_map(|r| &r.findings)
+        .any(|f| f.severity >= fail_on);
+    Ok(if failing { EXIT_FINDINGS } else { EXIT_CLEAN })
+}
+
+/// Checks one input; `None` for a binary file.
+fn check_input(
+    engine: &Engine,
+    item: &Input,
+    lang: Lang,
+) -> Result<Option<(FileReport, Option<String>)>> {
+    let (text, warning) = match input::read(item)? {
+        Content::Binary => return Ok(None),
+        Content::Text { text, warning } => (text, warning),
+    };
+    let findings = check_text(engine, &text, lang).with_context(|| item.display_name())?;
+    Ok(Some((
+        FileReport {
+            path: item.display_name(),
+            text,
+            findings,
+        },
+        warning,
+    )))
+}
+
+/// Checks a whole text as one post and computes the findings' positions.
+pub fn check_text(engine: &Engine, text: &str, lang: Lang) -> Result<Vec<Finding>> {
+    let lines = LineIndex::new(text);
+    let hits = engine.check(text)?;
+    Ok(hits
+        .iter()
+        .map(|h| Finding::from_hit(engine, h, text, &lines, lang, 0))
+        .collect())
+}
+
+fn explain(args: ExplainArgs) -> Result<i32> {
+    let config = load_config(&args.source, None)?;
+    let set = load_rules(&args.source, &config)?;
+    let lang = args.source.lang;
+    let Some(rule) = set.get(&args.rule) else {
+        let close: Vec<&str> = set
+            .rules
+            .iter()
+            .map(|r| r.def.id.as_str())
+            .filter(|id| {
+                let name = args.rule.rsplit('/').next().unwrap_or(&args.rule);
+                id.contains(name) || id.starts_with(&args.rule)
+            })
+            .take(5)
+            .collect();
+        if close.is_empty() {
+            bail!(
+                "regola «{}» sconosciuta / unknown rule (vedi `vaglio rules`)",
+                args.rule
+            );
+        }
+        bail!(
+            "regola «{}» sconosciuta / unknown rule; forse / did you mean: {}",
+            args.rule,
+            close.join(", ")
+        );
+    };
+    print!("{}", explain_text(rule, lang));
+    Ok(EXIT_CLEAN)
+}
+
+/// The full explanation of a rule, as `vaglio explain` prints it.
+pub fn explain_text(rule: &crate::rules::LoadedRule, lang: Lang) -> String {
+    use std::fmt::Write as _;
+    let d = &rule.def;
+    let mut s = String::new();
+    let _ = writeln!(s, "{}", d.id);
+    let _ = writeln!(s, "{}", "=".repeat(d.id.chars().count()));
+    let _ = writeln!(s);
+    let _ = writeln!(s, "{}", d.message.get(lang));
+    let _ = writeln!(s);
+    let _ = writeln!(
+        s,
+        "{} {} ({})",
+        lang.pick("Categoria:", "Category:"),
+        d.category.id(),
+        d.category.label(lang)
+    );
+    let _ = writeln!(
+        s,
+        "{} {}",
+        lang.pick("Severità:", "Severity:"),
+        d.severity.id()
+    );
+    if !d.role_severity.is_empty() {
+        let grades: Vec<String> = d
+            .role_severity
+            .iter()
+            .map(|(r, sev)| format!("{} → {}", r.id(), sev.id()))
+            .collect();
+        let _ = writeln!(
+            s,
+            "{} {}",
+            lang.pick(
+                "Per ruolo (art. 11-ter c. 4):",
+                "By role (art. 11-ter c. 4):"
+            ),
+            grades.join(", ")
+        );
+    }
+    let profiles: Vec<&str> = d.profiles().iter().map(|p| p.id()).collect();
+    let _ = writeln!(
+        s,
+        "{} {}",
+        lang.pick("Profili:", "Profiles:"),
+        profiles.join(", ")
+    );
+    let _ = writeln!(s, "{} {}", lang.pick("Fonte:", "Source:"), d.reference);
+    let _ = writeln!(
+        s,
+        "{} {} {} ({})",
+        lang.pick("Pacchetto:", "Pack:"),
+        rule.pack.id,
+        rule.pack.version,
+        rule.origin
+    );
+    let _ = writeln!(s);
+    let _ = writeln!(s, "{}", d.explain.get(lang).trim_end());
+    if let Some(sug) = &d.suggestion {
+        let _ = writeln!(s);
+        let _ = writeln!(
+            s,
+            "{} {}",
+            lang.pick("Come correggere:", "How to fix:"),
+            sug.get(lang)
+        );
+    }
+    if let Some(t) = &d.tests {
+        let _ = writeln!(s);
+        let _ = writeln!(
+            s,
+            "{}",
+            lang.pick("Esempi che la attivano:", "Examples that trigger it:")
+        );
+        for ex in &t.bad {
+            let _ = writeln!(s, "  ✗ {}", ex.text());
+        }
+        let _ = writeln!(
+            s,
+            "{}",
+            lang.pick("Esempi che non la attivano:", "Examples that do not:")
+        );
+        for ex in &t.good {
+            let _ = writeln!(s, "  ✓ {}", ex.text());
+        }
+    }
+    s
+}
+
+fn rules(args: RulesArgs) -> Result<i32> {
+    let lang = args.source.lang;
+    if let Some(RulesAction::Test { packs }) = &args.action {
+        let set = if packs.is_empty() {
+            let config = load_config(&args.source, None)?;
+            load_rules(&args.source, &config)?
+        } else {
+            let mut set = RuleSet::default();
+            for p in packs {
+                set.add_file(p)?;
+            }
+            set
+        };
+        return rules_test(&set, lang);
+    }
+    if args.validators {
+        for (name, _, it, en) in crate::validators::VALIDATORS {
+            println!("{name:<28} {}", lang.pick(it, en));
+        }
+        return Ok(EXIT_CLEAN);
+    }
+    let config = load_config(&args.source, None)?;
+    let set = load_rules(&args.source, &config)?;
+    match args.format {
+        ListFormat::Json => {
+            let list: Vec<serde_json::Value> = set
+                .rules
+                .iter()
+                .map(|r| {
+                    let d = &r.def;
+                    serde_json::json!({
+                        "id": d.id,
+                        "category": d.category.id(),
+                        "severity": d.severity.id(),
+                        "profiles": d.profiles().iter().map(|p| p.id()).collect::<Vec<_>>(),
+                        "role_severity": d.role_severity.iter().map(|(k, v)| (k.id().to_string(), v.id())).collect::<std::collections::BTreeMap<_, _>>(),
+                        "message": d.message.get(lang),
+                        "reference": d.reference,
+                        "pack": r.pack.id,
+                        "origin": &*r.origin,
+                    })
+                })
+                .collect();
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&list).unwrap_or_default()
+            );
+        }
+        ListFormat::Table => {
+            let w = set.rules.iter().map(|r| r.def.id.len()).max().unwrap_or(10);
+            println!(
+                "{:<w$}  {:<8}  {:<32}  {}",
+                lang.pick("REGOLA", "RULE"),
+                lang.pick("SEVERITÀ", "SEVERITY"),
+                lang.pick("PROFILI", "PROFILES"),
+                lang.pick("FONTE", "SOURCE")
+            );
+            for r in &set.rules {
+                let d = &r.def;
+                let profiles: Vec<&str> = d.profiles().iter().map(|p| p.id()).collect();
+                println!(
+                    "{:<w$}  {:<8}  {:<32}  {}",
+                    d.id,
+                    d.severity.id(),
+                    profiles.join(","),
+                    d.reference
+                );
+            }
+            println!(
+                "\n{} {}",
+                set.rules.len(),
+                lang.pick(
+                    "regole (vaglio explain REGOLA per i dettagli)",
+                    "rules (vaglio explain RULE for details)"
+                )
+            );
+        }
+    }
+    Ok(EXIT_CLEAN)
+}
+
+fn rules_test(set: &RuleSet, lang: Lang) -> Result<i32> {
+    let outcome = crate::rules::testing::run(set)?;
+    for f in &outcome.failures {
+        println!(
+            "{} {} ({}): {}\n    {}: {}",
+            lang.pick("FALLITO", "FAILED"),
+            f.rule,
+            f.origin,
+            f.detail,
+            if f.bad { "bad" } else { "good" },
+            f.example
+        );
+    }
+    let passed = outcome.examples - outcome.failures.len();
+    println!(
+        "{}: {} {}, {} {}, {} {}",
+        lang.pick("rules test", "rules test"),
+        outcome.rules,
+        lang.pick("regole", "rules"),
+        passed,
+        lang.pick("esempi superati", "examples passed"),
+        outcome.failures.len(),
+        lang.pick("falliti", "failed")
+    );
+    Ok(if outcome.failures.is_empty() {
+        EXIT_CLEAN
+    } else {
+        EXIT_FINDINGS
+    })
+}

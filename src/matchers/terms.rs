@@ -1,0 +1,221 @@
+//! The terms matcher: every term of every loaded rule (and of their conditions, exceptions
+//! and keywords) in one Aho-Corasick automaton over the word view, so the cost of a scan
+//! does not grow with the number of terms, and a term shared by several rules is matched
+//! once. A second automaton over the evasion view catches disguised forms.
+
+use crate::text::{MaskedWord, View, collapse_runs};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use anyhow::{Context, Result};
+use std::collections::HashMap;
+
+/// What a term is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Owner {
+    /// The matcher of rule `r`.
+    Match(usize),
+    /// Condition `slot` of rule `r`.
+    Condition(usize, usize),
+    /// An exception of rule `r`.
+    Exception(usize),
+    /// A keyword gating the patterns of rule `r`.
+    Keyword(usize),
+}
+
+#[derive(Debug, Clone, Copy)]
+struct TermUse {
+    owner: Owner,
+    stem: bool,
+}
+
+/// A term hit: who it is for, and the view byte range (stems extended to the word's end).
+#[derive(Debug, Clone, Copy)]
+pub struct TermHit {
+    pub owner: Owner,
+    pub norm_start: usize,
+    pub norm_end: usize,
+}
+
+/// Collects terms, then builds the automaton.
+#[derive(Default)]
+pub struct TermSetBuilder {
+    ids: HashMap<String, usize>,
+    uses: Vec<Vec<TermUse>>,
+}
+
+impl TermSetBuilder {
+    pub fn add(&mut self, words: &str, stem: bool, owner: Owner) {
+        let next = self.uses.len();
+        let id = *self.ids.entry(words.to_string()).or_insert(next);
+        if id == next {
+            self.uses.push(Vec::new());
+        }
+        let uses = &mut self.uses[id];
+        if !uses.iter().any(|u| u.owner == owner && u.stem == stem) {
+            uses.push(TermUse { owner, stem });
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.uses.is_empty()
+    }
+
+    pub fn build(self) -> Result<TermSet> {
+        let mut patterns = vec![String::new(); self.uses.len()];
+        for (words, id) in self.ids {
+            patterns[id] = words;
+        }
+        let ac = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::Standard)
+            .build(&patterns)
+            .context(
+                "impossibile costruire l'automa dei termini / cannot build the term automaton",
+            )?;
+        Ok(TermSet {
+            ac,
+            uses: self.uses,
+        })
+    }
+}
+
+pub struct TermSet {
+    ac: AhoCorasick,
+    uses: Vec<Vec<TermUse>>,
+}
+
+impl TermSet {
+    /// Every whole-word hit in a view, overlapping ones included (a phrase and a word inside
+    /// it both count). `accept` filters hits by their token range (evasion evidence).
+    pub fn find(
+        &self,
+        view: &View,
+        mut accept: impl FnMut(usize, usize) -> bool,
+        out: &mut Vec<TermHit>,
+    ) {
+        let bytes = view.text.as_bytes();
+        for m in self.ac.find_overlapping_iter(&view.text) {
+            let (s, e) = (m.start(), m.end());
+            if !view.starts_word(s) {
+                continue;
+            }
+            let whole = e == bytes.len() || bytes[e] == b' ';
+            let Some(uses) = self.uses.get(m.pattern().as_usize()) else {
+                continue;
+            };
+            for u in uses {
+                if !u.stem && !whole {
+                    continue;
+                }
+                let end = if u.stem { view.word_end(e) } else { e };
+                if accept(s, end) {
+                    out.push(TermHit {
+                        owner: u.owner,
+                        norm_start: s,
+                        norm_end: end,
+                    });
+                }
+            }
+        }
+    }
+}
+
+/// A single-word term that a masked word (`c***o`) may hide.
+#[derive(Debug, Clone)]
+pub struct MaskableTerm {
+    pub letters: Vec<char>,
+    pub stem: bool,
+    pub rule: usize,
+}
+
+/// Whether a masked word can hide a term: the letters before the first mask and after the
+/// last one agree with the term's start and end, and the hidden part has about the right
+/// length. At least two letters must be visible.
+pub fn mask_fits(word: &MaskedWord, term: &MaskableTerm) -> bool {
+    let w = &word.letters;
+    let visible = w.iter().filter(|c| c.is_some()).count();
+    if visible < 2 || w.first().is_none_or(|c| c.is_none()) {
+        return false;
+    }
+    let prefix: Vec<char> = w.iter().map_while(|c| *c).collect();
+    let suffix: Vec<char> = {
+        let mut s: Vec<char> = w.iter().rev().map_while(|c| *c).collect();
+        s.reverse();
+        s
+    };
+    let t = &term.letters;
+    if prefix.len() > t.len() || !t.starts_with(&prefix) {
+        return false;
+    }
+    if term.stem {
+        // The stem must be covered by the visible prefix plus masks; any ending may follow.
+        let extra = w.len().saturating_sub(t.len());
+        return w.len() > prefix.len() && w.len() >= t.len() && extra <= 4;
+    }
+    if suffix.len() + prefix.len() >= t.len() || !t.ends_with(&suffix) {
+        return false;
+    }
+    let hidden_term = t.len() - prefix.len() - suffix.len();
+    let hidden_word = w.len() - prefix.len() - suffix.len();
+    hidden_word.abs_diff(hidden_term) <= 1 && hidden_word >= 1
+}
+
+/// The evasion form of a term: run-collapsed, like the evasion view.
+pub fn evasion_form(words: &str) -> String {
+    collapse_runs(words)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::{evasion_view, word_view};
+
+    #[test]
+    fn overlapping_terms_and_stems() {
+        let mut b = TermSetBuilder::default();
+        b.add("testa di cazzo", false, Owner::Match(0));
+        b.add("cazzo", false, Owner::Match(1));
+        b.add("stronz", true, Owner::Match(2));
+        b.add("di", false, Owner::Condition(0, 0));
+        let set = b.build().unwrap();
+        let v = word_view("Sei una Testa  di CAZZO, stronzone; stronz");
+        let mut hits = Vec::new();
+        set.find(&v, |_, _| true, &mut hits);
+        let got: Vec<(Owner, &str)> = hits
+            .iter()
+            .map(|h| (h.owner, &v.text[h.norm_start..h.norm_end]))
+            .collect();
+        assert!(got.contains(&(Owner::Match(0), "testa di cazzo")));
+        assert!(got.contains(&(Owner::Match(1), "cazzo")));
+        assert!(got.contains(&(Owner::Match(2), "stronzone")));
+        assert!(got.contains(&(Owner::Match(2), "stronz")));
+        assert!(got.contains(&(Owner::Condition(0, 0), "di")));
+    }
+
+    #[test]
+    fn whole_words_only() {
+        let mut b = TermSetBuilder::default();
+        b.add("cazzo", false, Owner::Match(0));
+        let set = b.build().unwrap();
+        let mut hits = Vec::new();
+        set.find(&word_view("la cazzuola e il cazzo"), |_, _| true, &mut hits);
+        assert_eq!(hits.len(), 1);
+    }
+
+    #[test]
+    fn masks_fit_terms_of_the_right_shape() {
+        let (_, masked) = evasion_view("c***o str**zo m*");
+        let cazzo = MaskableTerm {
+            letters: "cazzo".chars().collect(),
+            stem: false,
+            rule: 0,
+        };
+        let stronzo = MaskableTerm {
+            letters: "stronzo".chars().collect(),
+            stem: false,
+            rule: 0,
+        };
+        assert!(mask_fits(&masked[0], &cazzo));
+        assert!(!mask_fits(&masked[0], &stronzo));
+        assert!(mask_fits(&masked[1], &stronzo));
+        assert!(!mask_fits(&masked[2], &cazzo));
+    }
+}

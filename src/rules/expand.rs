@@ -1,0 +1,172 @@
+//! Expansion of the term syntax: `{a,b}` alternatives, `stem*` and the placeholders
+//! `{entity}`, `{confidential}`, `{disclaimer}`, `{accounts}` filled from `vaglio.toml`.
+
+use anyhow::{Result, bail};
+
+/// Values for the placeholders; an empty list drops every term that uses the placeholder.
+#[derive(Debug, Clone, Default)]
+pub struct Placeholders {
+    pub entity: Vec<String>,
+    pub confidential: Vec<String>,
+    pub disclaimer: Vec<String>,
+    pub accounts: Vec<String>,
+}
+
+pub const PLACEHOLDERS: [&str; 4] = ["entity", "confidential", "disclaimer", "accounts"];
+
+impl Placeholders {
+    fn values(&self, name: &str) -> Option<&[String]> {
+        Some(match name {
+            "entity" => &self.entity,
+            "confidential" => &self.confidential,
+            "disclaimer" => &self.disclaimer,
+            "accounts" => &self.accounts,
+            _ => return None,
+        })
+    }
+
+    /// Dummy values, to validate a pack without a configuration.
+    pub fn dummy() -> Self {
+        let one = || vec!["x".to_string()];
+        Placeholders {
+            entity: one(),
+            confidential: one(),
+            disclaimer: one(),
+            accounts: one(),
+        }
+    }
+}
+
+/// One concrete term: folded words joined by one space, and whether the last word is a stem.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TermSpec {
+    pub words: String,
+    pub stem: bool,
+}
+
+/// Expands a term as written in a pack into its concrete forms.
+pub fn expand_term(term: &str, ph: &Placeholders) -> Result<Vec<TermSpec>> {
+    let mut out = Vec::new();
+    for raw in expand_braces(term, ph)? {
+        let trimmed = raw.trim();
+        let (body, stem) = match trimmed.strip_suffix('*') {
+            Some(b) => (b, true),
+            None => (trimmed, false),
+        };
+        if body.contains('*') {
+            bail!("termine «{term}»: `*` (radice) è ammesso solo in fondo al termine");
+        }
+        let words = crate::text::fold_words(body);
+        if words.is_empty() {
+            if raw.trim().is_empty() {
+                continue;
+            }
+            bail!("termine «{term}»: non contiene lettere né cifre");
+        }
+        out.push(TermSpec { words, stem });
+    }
+    Ok(out)
+}
+
+/// Expands `{a,b,c}` groups (cartesian product) and placeholders.
+fn expand_braces(s: &str, ph: &Placeholders) -> Result<Vec<String>> {
+    let Some(open) = s.find('{') else {
+        if s.contains('}') {
+            bail!("termine «{s}»: `}}` senza `{{`");
+        }
+        return Ok(vec![s.to_string()]);
+    };
+    let Some(close_rel) = s[open..].find('}') else {
+        bail!("termine «{s}»: `{{` senza `}}`");
+    };
+    let close = open + close_rel;
+    let inner = &s[open + 1..close];
+    if inner.contains('{') {
+        bail!("termine «{s}»: graffe annidate non ammesse");
+    }
+    let head = &s[..open];
+    let tail = expand_braces(&s[close + 1..], ph)?;
+    let alternatives: Vec<String> = if inner.contains(',') {
+        inner.split(',').map(str::to_string).collect()
+    } else if let Some(values) = ph.values(inner.trim()) {
+        values.to_vec()
+    } else {
+        bail!(
+            "termine «{s}»: segnaposto sconosciuto {{{inner}}} (noti: {})",
+            PLACEHOLDERS.join(", ")
+        );
+    };
+    let mut out = Vec::new();
+    for alt in &alternatives {
+        for t in &tail {
+            out.push(format!("{head}{alt}{t}"));
+        }
+    }
+    Ok(out)
+}
+
+/// Fills placeholders in a regex: each becomes an escaped alternation. Returns `None` when a
+/// placeholder has no value (the pattern is dropped), and leaves regex braces (`{2,3}`) alone.
+pub fn expand_pattern(pattern: &str, ph: &Placeholders) -> Option<String> {
+    let mut out = pattern.to_string();
+    for name in PLACEHOLDERS {
+        let key = format!("{{{name}}}");
+        if out.contains(&key) {
+            let values = ph.values(name).unwrap_or(&[]);
+            if values.is_empty() {
+                return None;
+            }
+            let alt: Vec<String> = values.iter().map(|v| regex::escape(v)).collect();
+            out = out.replace(&key, &format!("(?:{})", alt.join("|")));
+        }
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn braces_multiply_and_stems_are_kept() {
+        let t = expand_term("scem{o,a} {di,da}*", &Placeholders::default()).unwrap();
+        let words: Vec<_> = t.iter().map(|t| (t.words.as_str(), t.stem)).collect();
+        assert_eq!(
+            words,
+            [
+                ("scemo di", true),
+                ("scemo da", true),
+                ("scema di", true),
+                ("scema da", true)
+            ]
+        );
+    }
+
+    #[test]
+    fn placeholders_fill_or_drop() {
+        let mut ph = Placeholders::default();
+        assert!(expand_term("lavoro al {entity}", &ph).unwrap().is_empty());
+        ph.entity = vec!["Comune di Pero".into()];
+        let t = expand_term("lavoro al {entity}", &ph).unwrap();
+        assert_eq!(t[0].words, "lavoro al comune di pero");
+        assert!(expand_term("{nope}", &ph).is_err());
+    }
+
+    #[test]
+    fn misplaced_star_is_an_error() {
+        assert!(expand_term("stro*nzo", &Placeholders::default()).is_err());
+    }
+
+    #[test]
+    fn patterns_keep_quantifiers() {
+        let ph = Placeholders {
+            entity: vec!["Comune di Pero".into()],
+            ..Default::default()
+        };
+        assert_eq!(
+            expand_pattern(r"\d{2} {entity}", &ph).unwrap(),
+            r"\d{2} (?:Comune di Pero)"
+        );
+        assert!(expand_pattern("{entity}", &Placeholders::default()).is_none());
+    }
+}

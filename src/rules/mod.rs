@@ -1,0 +1,357 @@
+//! Rule packs: the schema, loading with errors that name file, line, column and rule, and the
+//! built-in packs embedded in the binary.
+
+pub mod builtin;
+pub mod expand;
+pub mod schema;
+pub mod testing;
+
+pub use schema::*;
+
+use anyhow::{Context, Result, anyhow, bail};
+use std::collections::HashSet;
+use std::sync::Arc;
+
+/// A rule as loaded: its definition and where it came from.
+#[derive(Debug, Clone)]
+pub struct LoadedRule {
+    pub def: RuleDef,
+    pub pack: Arc<PackMeta>,
+    /// The file the rule was read from (`builtin:rules/x.toml` for embedded packs).
+    pub origin: Arc<str>,
+}
+
+/// Every loaded rule, in load order; ids are unique.
+#[derive(Debug, Clone, Default)]
+pub struct RuleSet {
+    pub packs: Vec<(Arc<PackMeta>, Arc<str>)>,
+    pub rules: Vec<LoadedRule>,
+}
+
+impl RuleSet {
+    /// The built-in packs.
+    pub fn builtin() -> Result<RuleSet> {
+        let mut set = RuleSet::default();
+        for (name, source) in builtin::PACKS {
+            set.add_source(&format!("builtin:{name}"), source)?;
+        }
+        Ok(set)
+    }
+
+    /// Adds a pack read from a file.
+    pub fn add_file(&mut self, path: &std::path::Path) -> Result<()> {
+        let source = std::fs::read_to_string(path).with_context(|| {
+            format!(
+                "impossibile leggere il pacchetto di regole {} / cannot read rule pack",
+                path.display()
+            )
+        })?;
+        self.add_source(&path.display().to_string(), &source)
+    }
+
+    /// Parses and validates a pack; on any error nothing of it is added.
+    pub fn add_source(&mut self, origin: &str, source: &str) -> Result<()> {
+        let file: PackFile = toml::from_str(source).map_err(|e| toml_error(origin, source, &e))?;
+        validate_pack_meta(&file.pack).map_err(|e| anyhow!("{origin}: {e:#}"))?;
+        let mut ids: HashSet<&str> = self.rules.iter().map(|r| r.def.id.as_str()).collect();
+        for rule in &file.rules {
+            if !ids.insert(rule.id.as_str()) {
+                bail!(
+                    "{origin}: regola «{}» duplicata: un'altra regola caricata ha lo stesso id / duplicate rule id",
+                    rule.id
+                );
+            }
+            validate_rule(rule).map_err(|e| {
+                anyhow!(
+                    "{origin}{}: regola «{}»: {e:#}",
+                    rule_line(source, &rule.id)
+                        .map(|l| format!(":{l}"))
+                        .unwrap_or_default(),
+                    rule.id
+                )
+            })?;
+        }
+        if file.rules.is_empty() {
+            bail!("{origin}: il pacchetto non contiene regole ([[rule]]) / the pack has no rules");
+        }
+        let pack = Arc::new(file.pack);
+        let origin: Arc<str> = Arc::from(origin);
+        self.packs.push((pack.clone(), origin.clone()));
+        self.rules
+            .extend(file.rules.into_iter().map(|def| LoadedRule {
+                def,
+                pack: pack.clone(),
+                origin: origin.clone(),
+            }));
+        Ok(())
+    }
+
+    pub fn get(&self, id: &str) -> Option<&LoadedRule> {
+        self.rules.iter().find(|r| r.def.id == id)
+    }
+}
+
+/// The 1-based line where a rule's `id = "…"` is written, to point errors at it.
+fn rule_line(source: &str, id: &str) -> Option<usize> {
+    let needle_a = format!("\"{id}\"");
+    let needle_b = format!("'{id}'");
+    source
+        .lines()
+        .position(|l| {
+            let l = l.trim_start();
+            l.starts_with("id") && (l.contains(&needle_a) || l.contains(&needle_b))
+        })
+        .map(|i| i + 1)
+}
+
+/// `file:line:column: message` for a TOML error.
+fn toml_error(origin: &str, source: &str, e: &toml::de::Error) -> anyhow::Error {
+    let msg = e.message().trim();
+    match e.span() {
+        Some(span) => {
+            let idx = crate::text::LineIndex::new(source);
+            let (line, col) = idx.position(source, span.start);
+            anyhow!("{origin}:{line}:{col}: TOML non valido / invalid TOML: {msg}")
+        }
+        None => anyhow!("{origin}: TOML non valido / invalid TOML: {msg}"),
+    }
+}
+
+fn is_slug(s: &str) -> bool {
+    !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+fn validate_pack_meta(p: &PackMeta) -> Result<()> {
+    if !is_slug(&p.id) {
+        bail!(
+            "[pack] id «{}» non valido: solo minuscole, cifre e trattini / invalid pack id",
+            p.id
+        );
+    }
+    if p.name.trim().is_empty() || p.version.trim().is_empty() || p.language.trim().is_empty() {
+        bail!("[pack]: name, version e language non possono essere vuoti / must not be empty");
+    }
+    Ok(())
+}
+
+fn nonempty(t: &LocalText) -> bool {
+    match t {
+        LocalText::Italian(s) => !s.trim().is_empty(),
+        LocalText::Both { it, .. } => !it.trim().is_empty(),
+    }
+}
+
+/// Checks a regex as the engine will compile it (placeholders filled with dummies).
+pub fn check_regex(pattern: &str) -> Result<()> {
+    let filled = expand::expand_pattern(pattern, &expand::Placeholders::dummy())
+        .unwrap_or_else(|| pattern.to_string());
+    regex_syntax::ParserBuilder::new()
+        .build()
+        .parse(&filled)
+        .map_err(|e| anyhow!("regex non valida / invalid regex «{pattern}»:\n{e}"))?;
+    Ok(())
+}
+
+fn check_terms(terms: &[String]) -> Result<()> {
+    let ph = expand::Placeholders::dummy();
+    for t in terms {
+        expand::expand_term(t, &ph)?;
+    }
+    Ok(())
+}
+
+fn check_condition(c: &ConditionDef, what: &str) -> Result<()> {
+    if c.terms.is_empty() && c.patterns.is_empty() {
+        bail!("`{what}` senza terms né patterns / `{what}` has no terms or patterns");
+    }
+    if c.within == Some(Within::Words(0)) {
+        bail!("`{what}`: within = 0 non ha senso / within must be at least 1");
+    }
+    check_terms(&c.terms).with_context(|| format!("in `{what}`"))?;
+    for p in &c.patterns {
+        check_regex(p).with_context(|| format!("in `{what}`"))?;
+    }
+    Ok(())
+}
+
+/// Validates one rule definition beyond what the schema already enforces.
+pub fn validate_rule(r: &RuleDef) -> Result<()> {
+    let Some((cat, name)) = r.id.split_once('/') else {
+        bail!("l'id deve avere la forma categoria/nome / the id must be category/name");
+    };
+    if Category::from_id(cat) != Some(r.category) {
+        bail!(
+            "l'id comincia con «{cat}» ma la categoria è «{}» / id prefix and category differ",
+            r.category.id()
+        );
+    }
+    if !is_slug(name) {
+        bail!("il nome «{name}» deve contenere solo minuscole, cifre e trattini");
+    }
+    if !nonempty(&r.message) || !nonempty(&r.explain) || r.reference.trim().is_empty() {
+        bail!("message, explain e reference non possono essere vuoti / must not be empty");
+    }
+    if r.profiles.as_ref().is_some_and(|p| p.is_empty()) {
+        bail!("profiles è vuoto: la regola non varrebbe mai / empty profiles");
+    }
+    let matchers = usize::from(!r.terms.is_empty())
+        + usize::from(!r.patterns.is_empty())
+        + usize::from(r.metric.is_some());
+    if matchers == 0 {
+        bail!("nessun matcher: servono terms, patterns o metric / no matcher");
+    }
+    if matchers > 1 {
+        bail!("un solo matcher per regola: terms, patterns o metric / one matcher per rule");
+    }
+    check_terms(&r.terms)?;
+    check_terms(&r.exceptions).context("in `exceptions`")?;
+    check_terms(&r.keywords).context("in `keywords`")?;
+    for p in &r.patterns {
+        check_regex(p)?;
+    }
+    if r.evasion && r.terms.is_empty() {
+        bail!("evasion vale solo con terms / evasion needs terms");
+    }
+    if !r.keywords.is_empty() && r.patterns.is_empty() {
+        bail!("keywords vale solo con patterns / keywords needs patterns");
+    }
+    if let Some(v) = &r.validate {
+        if r.patterns.is_empty() {
+            bail!("validate vale solo con patterns / validate needs patterns");
+        }
+        if crate::validators::lookup(v).is_none() {
+            let known: Vec<&str> = crate::validators::VALIDATORS.iter().map(|v| v.0).collect();
+            bail!(
+                "validatore sconosciuto «{v}» / unknown validator (noti / known: {})",
+                known.join(", ")
+            );
+        }
+    }
+    if let Some(m) = &r.metric
+        && m.above.is_none()
+        && m.below.is_none()
+    {
+        bail!("metric senza above né below / metric needs above or below");
+    }
+    for c in r.near.iter().flat_map(|n| match n {
+        OneOrMany::One(c) => std::slice::from_ref(c),
+        OneOrMany::Many(v) => v.as_slice(),
+    }) {
+        check_condition(c, "near")?;
+    }
+    for c in r.unless.iter().flat_map(|n| match n {
+        OneOrMany::One(c) => std::slice::from_ref(c),
+        OneOrMany::Many(v) => v.as_slice(),
+    }) {
+        check_condition(c, "unless")?;
+    }
+    if let Some(c) = &r.require {
+        check_condition(c, "require")?;
+    }
+    match &r.tests {
+        None => bail!("mancano gli esempi [rule.tests] bad e good / tests are missing"),
+        Some(t) if t.bad.is_empty() || t.good.is_empty() => {
+            bail!("servono esempi sia bad sia good in tests / tests need bad and good examples")
+        }
+        Some(t) => {
+            if let Some(p) = t.profile
+                && !r.profiles().contains(&p)
+            {
+                bail!(
+                    "tests.profile «{}» non è fra i profili della regola",
+                    p.id()
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = r#"
+[pack]
+id = "test"
+name = "Test"
+version = "1.0.0"
+language = "it"
+
+[[rule]]
+id = "offensive/prova"
+category = "offensive"
+severity = "error"
+message = "m"
+explain = "e"
+reference = "r"
+terms = ["scemo"]
+tests = { bad = ["sei scemo"], good = ["sei bravo"] }
+"#;
+
+    #[test]
+    fn a_good_pack_loads() {
+        let mut s = RuleSet::default();
+        s.add_source("t.toml", GOOD).unwrap();
+        assert_eq!(s.rules.len(), 1);
+    }
+
+    #[test]
+    fn malformed_toml_names_line_and_column() {
+        let mut s = RuleSet::default();
+        let err = s
+            .add_source("t.toml", "[pack]\nid = \"x\nname = 1\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("t.toml:2:"), "{err}");
+    }
+
+    #[test]
+    fn unknown_field_is_an_error() {
+        let src = GOOD.replace("terms =", "termz =");
+        let err = RuleSet::default()
+            .add_source("t.toml", &src)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("termz"), "{err}");
+    }
+
+    #[test]
+    fn broken_regex_names_the_rule() {
+        let src = GOOD.replace("terms = [\"scemo\"]", "patterns = ['(a']");
+        let err = RuleSet::default()
+            .add_source("t.toml", &src)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("offensive/prova"), "{err}");
+        assert!(err.contains("regex"), "{err}");
+    }
+
+    #[test]
+    fn duplicates_unknown_categories_and_empty_matchers_are_errors() {
+        let mut s = RuleSet::default();
+        s.add_source("a.toml", GOOD).unwrap();
+        assert!(s.add_source("b.toml", GOOD).is_err());
+        let bad_cat = GOOD.replace("category = \"offensive\"", "category = \"rude\"");
+        assert!(RuleSet::default().add_source("t.toml", &bad_cat).is_err());
+        let no_matcher = GOOD.replace("terms = [\"scemo\"]", "");
+        assert!(
+            RuleSet::default()
+                .add_source("t.toml", &no_matcher)
+                .is_err()
+        );
+        let bad_validator = GOOD.replace(
+            "terms = [\"scemo\"]",
+            "patterns = ['x']\nvalidate = \"nope\"",
+        );
+        assert!(
+            RuleSet::default()
+                .add_source("t.toml", &bad_validator)
+                .is_err()
+        );
+        let mismatch = GOOD.replace("id = \"offensive/prova\"", "id = \"style/prova\"");
+        assert!(RuleSet::default().add_source("t.toml", &mismatch).is_err());
+    }
+}

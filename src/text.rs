@@ -1,0 +1,677 @@
+//! Text views: the original post, its lines, and normalised views whose every byte maps back
+//! to a byte range of the original.
+//!
+//! Matching happens on normalised views (NFKC compatibility, case and accent folding,
+//! words joined by one space), reporting happens on the original: that is why columns and
+//! carets never shift on accents, emoji or CRLF.
+
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+
+/// Line starts of a text, to turn byte offsets into 1-based line and column.
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { starts }
+    }
+
+    /// 0-based line number of a byte offset.
+    pub fn line_of(&self, byte: usize) -> usize {
+        match self.starts.binary_search(&byte) {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        }
+    }
+
+    pub fn line_start(&self, line: usize) -> usize {
+        self.starts.get(line).copied().unwrap_or(0)
+    }
+
+    /// The text of a 0-based line without its line terminator (`\n` or `\r\n`).
+    pub fn line_text<'a>(&self, text: &'a str, line: usize) -> &'a str {
+        let start = self.line_start(line).min(text.len());
+        let end = self
+            .starts
+            .get(line + 1)
+            .map(|&s| s - 1)
+            .unwrap_or(text.len())
+            .max(start);
+        let s = text.get(start..end).unwrap_or("");
+        s.strip_suffix('\r').unwrap_or(s)
+    }
+
+    /// 1-based line and column (column in Unicode scalar values) of a byte offset.
+    pub fn position(&self, text: &str, byte: usize) -> (usize, usize) {
+        let byte = floor_char_boundary(text, byte.min(text.len()));
+        let line = self.line_of(byte);
+        let start = self.line_start(line);
+        let col = text
+            .get(start..byte)
+            .map(|s| s.chars().count())
+            .unwrap_or(0);
+        (line + 1, col + 1)
+    }
+
+    pub fn len(&self) -> usize {
+        self.starts.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.starts.is_empty()
+    }
+}
+
+/// The largest char boundary not after `i`.
+pub fn floor_char_boundary(text: &str, mut i: usize) -> usize {
+    if i >= text.len() {
+        return text.len();
+    }
+    while i > 0 && !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// Characters that carry no text: zero-width spaces and joiners, soft hyphen, BOM, word
+/// joiner. They are skipped by the views, so `caz\u{200b}zo` is one word.
+pub fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}' | '\u{180E}' | '\u{2061}'..='\u{2064}'
+    )
+}
+
+/// Latin look-alikes from Cyrillic and Greek that NFKC leaves alone. Written by hand: the
+/// full Unicode confusables table (as in `unicode-security`) also folds legitimate Latin
+/// letters and digits into each other, which is wrong for Italian prose.
+fn homoglyph(c: char) -> Option<char> {
+    Some(match c {
+        'а' | 'α' => 'a',
+        'в' | 'β' => 'b',
+        'с' | 'ϲ' => 'c',
+        'е' | 'ё' | 'ε' => 'e',
+        'һ' => 'h',
+        'і' | 'ї' | 'ι' => 'i',
+        'ј' => 'j',
+        'к' | 'κ' => 'k',
+        'м' => 'm',
+        'н' | 'η' => 'n',
+        'о' | 'ο' | 'σ' => 'o',
+        'р' | 'ρ' => 'p',
+        'ѕ' => 's',
+        'т' | 'τ' => 't',
+        'у' | 'υ' => 'u',
+        'х' | 'χ' => 'x',
+        'ν' => 'v',
+        'ԝ' | 'ω' => 'w',
+        'ᴢ' => 'z',
+        _ => return None,
+    })
+}
+
+/// Folds one original character into its normalised form: NFKC compatibility, accents
+/// removed, lower case, typographic apostrophes unified, Cyrillic/Greek look-alikes to Latin.
+/// Returns whether a look-alike was folded (evidence of an evasion).
+pub fn fold_char(c: char, out: &mut String) -> bool {
+    if c.is_ascii() {
+        out.push(c.to_ascii_lowercase());
+        return false;
+    }
+    if is_invisible(c) {
+        return false;
+    }
+    if matches!(
+        c,
+        '\u{2018}' | '\u{2019}' | '\u{02BC}' | '\u{00B4}' | '\u{2032}'
+    ) {
+        out.push('\'');
+        return false;
+    }
+    let lower_c: Vec<char> = c.to_lowercase().collect();
+    if let [single] = lower_c.as_slice()
+        && let Some(h) = homoglyph(*single)
+    {
+        out.push(h);
+        return true;
+    }
+    for d in lower_c.into_iter().nfkd() {
+        if is_combining_mark(d) {
+            continue;
+        }
+        for l in d.to_lowercase() {
+            if let Some(h) = homoglyph(l) {
+                out.push(h);
+            } else {
+                out.push(l);
+            }
+        }
+    }
+    false
+}
+
+/// Folds a whole string the way the views fold text (used for terms and contacts).
+pub fn fold(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        fold_char(c, &mut out);
+    }
+    out
+}
+
+/// Folds a term into the word-view form: folded words joined by one space.
+pub fn fold_words(s: &str) -> String {
+    let folded = fold(s);
+    let mut out = String::with_capacity(folded.len());
+    for word in folded.split(|c: char| !c.is_alphanumeric()) {
+        if word.is_empty() {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+/// One word of a view.
+#[derive(Debug, Clone, Copy)]
+pub struct Token {
+    /// Byte range in the view's text.
+    pub norm_start: usize,
+    pub norm_end: usize,
+    /// Byte range in the original text.
+    pub orig_start: usize,
+    pub orig_end: usize,
+    /// Whether this token shows an evasion (leet digits, masked letters, repeated letters,
+    /// spaced letters, look-alike characters). Always false in the word view.
+    pub evasive: bool,
+}
+
+/// A normalised view of a text: folded words joined by single spaces, with a map from each
+/// byte of the view back to the original byte range that produced it.
+#[derive(Debug, Default)]
+pub struct View {
+    pub text: String,
+    orig_start: Vec<u32>,
+    orig_end: Vec<u32>,
+    pub tokens: Vec<Token>,
+}
+
+impl View {
+    fn push(&mut self, s: &str, start: usize, end: usize) {
+        self.text.push_str(s);
+        for _ in 0..s.len() {
+            self.orig_start.push(start as u32);
+            self.orig_end.push(end as u32);
+        }
+    }
+
+    fn push_token(&mut self, word: &str, orig_start: usize, orig_end: usize, evasive: bool) {
+        if let Some(prev) = self.tokens.last() {
+            let (a, b) = (prev.orig_end, orig_start);
+            self.push(" ", a, b.max(a));
+        }
+        let norm_start = self.text.len();
+        self.text.push_str(word);
+        self.orig_start.resize(self.text.len(), orig_start as u32);
+        self.orig_end.resize(self.text.len(), orig_end as u32);
+        self.tokens.push(Token {
+            norm_start,
+            norm_end: self.text.len(),
+            orig_start,
+            orig_end,
+            evasive,
+        });
+    }
+
+    /// Original byte range of a view byte range.
+    pub fn original_span(&self, norm_start: usize, norm_end: usize) -> (usize, usize) {
+        if norm_start >= norm_end || norm_end > self.orig_end.len() {
+            return (0, 0);
+        }
+        let s = self.orig_start[norm_start] as usize;
+        let e = self.orig_end[norm_end - 1] as usize;
+        (s, e.max(s))
+    }
+
+    /// Index of the token containing (or starting after) a view byte.
+    pub fn token_at(&self, norm: usize) -> usize {
+        match self.tokens.binary_search_by(|t| t.norm_start.cmp(&norm)) {
+            Ok(i) => i,
+            Err(i) => {
+                if i > 0 && self.tokens[i - 1].norm_end > norm {
+                    i - 1
+                } else {
+                    i
+                }
+            }
+        }
+    }
+
+    pub fn starts_word(&self, norm: usize) -> bool {
+        norm == 0 || self.text.as_bytes().get(norm - 1) == Some(&b' ')
+    }
+
+    pub fn ends_word(&self, norm: usize) -> bool {
+        norm == self.text.len() || self.text.as_bytes().get(norm) == Some(&b' ')
+    }
+
+    /// The view byte where the word containing `norm` ends.
+    pub fn word_end(&self, norm: usize) -> usize {
+        self.text[norm..]
+            .find(' ')
+            .map(|i| norm + i)
+            .unwrap_or(self.text.len())
+    }
+}
+
+/// Builds the word view: every run of letters and digits becomes one folded token.
+pub fn word_view(text: &str) -> View {
+    let mut view = View {
+        text: String::with_capacity(text.len()),
+        orig_start: Vec::with_capacity(text.len()),
+        orig_end: Vec::with_capacity(text.len()),
+        tokens: Vec::new(),
+    };
+    let mut word = String::new();
+    let mut word_start = 0;
+    let mut word_end = 0;
+    let mut folded = String::new();
+    for (i, c) in text.char_indices() {
+        let end = i + c.len_utf8();
+        if is_invisible(c) || is_combining_mark(c) {
+            // Transparent: a zero-width space or a loose accent belongs to the word around it.
+            if !word.is_empty() {
+                word_end = end;
+            }
+            continue;
+        }
+        folded.clear();
+        fold_char(c, &mut folded);
+        let mut chars = folded.chars();
+        let is_word =
+            chars.next().is_some_and(char::is_alphanumeric) && chars.all(char::is_alphanumeric);
+        if is_word {
+            if word.is_empty() {
+                word_start = i;
+            }
+            word.push_str(&folded);
+            word_end = end;
+        } else if !word.is_empty() {
+            view.push_token(&word, word_start, word_end, false);
+            word.clear();
+        }
+    }
+    if !word.is_empty() {
+        view.push_token(&word, word_start, word_end, false);
+    }
+    view
+}
+
+/// Digits and symbols read as letters in leetspeak.
+fn leet(c: char) -> Option<char> {
+    Some(match c {
+        '0' => 'o',
+        '1' | '!' | '|' => 'i',
+        '3' | '€' => 'e',
+        '4' | '@' => 'a',
+        '5' | '$' => 's',
+        '7' | '+' => 't',
+        '8' => 'b',
+        '9' => 'g',
+        _ => return None,
+    })
+}
+
+/// Characters that hide a letter: `c***o`, `m#rda`.
+pub fn is_mask(c: char) -> bool {
+    matches!(c, '*' | '#' | '%' | '§')
+}
+
+/// Collapses every run of one repeated character into one (`caaazzo` → `cazo`).
+pub fn collapse_runs(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut last = None;
+    for c in s.chars() {
+        if Some(c) != last {
+            out.push(c);
+        }
+        last = Some(c);
+    }
+    out
+}
+
+/// A raw token of the evasion tokeniser: letters, digits, leet symbols and masks.
+struct RawToken {
+    start: usize,
+    end: usize,
+    /// Folded characters, leet symbols kept as written, each with its original byte range.
+    chars: Vec<char>,
+    spans: Vec<(usize, usize)>,
+    homoglyph: bool,
+}
+
+/// A word with masked letters (`c***o`), for the mask matcher.
+#[derive(Debug, Clone)]
+pub struct MaskedWord {
+    pub orig_start: usize,
+    pub orig_end: usize,
+    /// Folded letters, `None` where a letter is masked.
+    pub letters: Vec<Option<char>>,
+}
+
+/// Builds the evasion view and the list of masked words.
+///
+/// Evasion view tokens are folded, leet-decoded and run-collapsed; runs of single letters
+/// separated by one or two spaces/dots/dashes are joined (`c a z z o`). A token is marked
+/// `evasive` only when it really shows a disguise, so an ordinary double letter (`penne`)
+/// never turns into another word (`pene`).
+pub fn evasion_view(text: &str) -> (View, Vec<MaskedWord>) {
+    let raws = raw_tokens(text);
+    let mut view = View::default();
+    let mut masked = Vec::new();
+    let mut i = 0;
+    while i < raws.len() {
+        // Join runs of single-letter tokens: "c a z z o", "c.a.z.z.o", "s-t-r-o-n-z-o".
+        // Every gap of the run must be the same separator, and a leading one-letter Italian
+        // word ("e", "a", "o", "i") stays a word of its own: "e c.a.z.z.o", "e c a z z o".
+        let mut j = i;
+        let mut gap: Option<&str> = None;
+        while j < raws.len() && is_single_letter(&raws[j]) {
+            if j > i {
+                let g = text.get(raws[j - 1].end..raws[j].start).unwrap_or("\n");
+                if !short_gap(text, raws[j - 1].end, raws[j].start) || gap.is_some_and(|p| p != g) {
+                    break;
+                }
+                gap = Some(g);
+            }
+            j += 1;
+        }
+        if j - i >= 4 && matches!(raws[i].chars[0], 'e' | 'a' | 'o' | 'i') {
+            let (a, b) = (raws[i].end, raws[i + 1].start);
+            if text.get(a..b).is_some_and(|g| g.trim().is_empty()) {
+                view.push_token(
+                    &raws[i].chars[0].to_string(),
+                    raws[i].start,
+                    raws[i].end,
+                    false,
+                );
+                i += 1;
+                continue;
+            }
+        }
+        if j - i >= 3 {
+            let word: String = raws[i..j].iter().flat_map(|r| r.chars.iter()).collect();
+            let word = collapse_runs(&word);
+            view.push_token(&word, raws[i].start, raws[j - 1].end, true);
+            i = j;
+            continue;
+        }
+        let raw = &raws[i];
+        i += 1;
+        let has_letter = raw.chars.iter().any(|c| c.is_alphabetic());
+        if !has_letter {
+            continue;
+        }
+        if raw.chars.iter().any(|&c| is_mask(c)) {
+            let letters: Vec<Option<char>> = raw
+                .chars
+                .iter()
+                .map(|&c| {
+                    if is_mask(c) {
+                        None
+                    } else {
+                        Some(leet(c).unwrap_or(c))
+                    }
+                })
+                .collect();
+            masked.push(MaskedWord {
+                orig_start: raw.start,
+                orig_end: raw.end,
+                letters,
+            });
+            continue;
+        }
+        let mut leeted = false;
+        let decoded: String = raw
+            .chars
+            .iter()
+            .map(|&c| {
+                if c.is_alphabetic() {
+                    c
+                } else if let Some(l) = leet(c) {
+                    leeted = true;
+                    l
+                } else {
+                    c
+                }
+            })
+            .collect();
+        let long_run = has_run(&decoded, 3);
+        let word = collapse_runs(&decoded);
+        view.push_token(
+            &word,
+            raw.start,
+            raw.end,
+            leeted || long_run || raw.homoglyph,
+        );
+    }
+    (view, masked)
+}
+
+fn is_single_letter(r: &RawToken) -> bool {
+    r.chars.len() == 1 && r.chars[0].is_alphabetic()
+}
+
+/// One or two separator characters on the same line.
+fn short_gap(text: &str, a: usize, b: usize) -> bool {
+    let gap = text.get(a..b).unwrap_or("\n");
+    let n = gap.chars().filter(|&c| !is_invisible(c)).count();
+    (1..=2).contains(&n) && !gap.contains('\n')
+}
+
+fn has_run(s: &str, n: usize) -> bool {
+    let mut last = None;
+    let mut count = 0;
+    for c in s.chars() {
+        if Some(c) == last {
+            count += 1;
+            if count >= n && c.is_alphabetic() {
+                return true;
+            }
+        } else {
+            last = Some(c);
+            count = 1;
+        }
+    }
+    false
+}
+
+/// Splits text into runs of letters, digits, leet symbols and masks, trimming symbols at the
+/// edges (a final `!` is punctuation, not an `i`).
+fn raw_tokens(text: &str) -> Vec<RawToken> {
+    let mut out = Vec::new();
+    let mut cur: Option<RawToken> = None;
+    let mut folded = String::new();
+    let flush = |cur: &mut Option<RawToken>, out: &mut Vec<RawToken>| {
+        if let Some(mut t) = cur.take() {
+            trim_symbols(&mut t);
+            if !t.chars.is_empty() {
+                out.push(t);
+            }
+        }
+    };
+    for (i, c) in text.char_indices() {
+        let end = i + c.len_utf8();
+        if is_invisible(c) || is_combining_mark(c) {
+            if let Some(t) = cur.as_mut() {
+                t.end = end;
+                if let Some(last) = t.spans.last_mut() {
+                    last.1 = end;
+                }
+            }
+            continue;
+        }
+        folded.clear();
+        let homo = fold_char(c, &mut folded);
+        let keep = !folded.is_empty()
+            && folded
+                .chars()
+                .all(|f| f.is_alphanumeric() || leet(f).is_some() || is_mask(f));
+        if keep {
+            let t = cur.get_or_insert(RawToken {
+                start: i,
+                end,
+                chars: Vec::new(),
+                spans: Vec::new(),
+                homoglyph: false,
+            });
+            for f in folded.chars() {
+                t.chars.push(f);
+                t.spans.push((i, end));
+            }
+            t.end = end;
+            t.homoglyph |= homo;
+        } else {
+            flush(&mut cur, &mut out);
+        }
+    }
+    flush(&mut cur, &mut out);
+    out
+}
+
+/// Drops leading and trailing symbols that are punctuation there (a final `!` is not an
+/// `i`, a leading `@` starts a handle); a trailing mask after letters stays (`cazz*`).
+fn trim_symbols(t: &mut RawToken) {
+    while let Some(&last) = t.chars.last() {
+        if last.is_alphanumeric() || is_mask(last) {
+            break;
+        }
+        t.chars.pop();
+        t.spans.pop();
+    }
+    let lead = t
+        .chars
+        .iter()
+        .take_while(|&&c| !(c.is_alphanumeric() || c == '$'))
+        .count();
+    t.chars.drain(..lead);
+    t.spans.drain(..lead);
+    if t.chars.iter().all(|&c| is_mask(c)) {
+        t.chars.clear();
+        t.spans.clear();
+    }
+    if let (Some(first), Some(last)) = (t.spans.first(), t.spans.last()) {
+        t.start = first.0;
+        t.end = last.1;
+    }
+}
+
+/// Sentence boundaries (UAX #29, plus every line break), as sorted start offsets.
+pub fn sentence_starts(text: &str) -> Vec<usize> {
+    use unicode_segmentation::UnicodeSegmentation;
+    let mut starts: Vec<usize> = text
+        .split_sentence_bound_indices()
+        .map(|(i, _)| i)
+        .collect();
+    starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+    starts.sort_unstable();
+    starts.dedup();
+    if starts.first() != Some(&0) {
+        starts.insert(0, 0);
+    }
+    starts
+}
+
+/// Index of the region (sentence or line) containing a byte, given sorted starts.
+pub fn region_of(starts: &[usize], byte: usize) -> usize {
+    match starts.binary_search(&byte) {
+        Ok(i) => i,
+        Err(i) => i.saturating_sub(1),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_count_scalar_values_and_ignore_crlf() {
+        let text = "Ciao 😀 è\r\nfine già";
+        let idx = LineIndex::new(text);
+        let byte = text.find("fine").unwrap();
+        assert_eq!(idx.position(text, byte), (2, 1));
+        let byte = text.find('è').unwrap();
+        assert_eq!(idx.position(text, byte), (1, 8));
+        assert_eq!(idx.line_text(text, 0), "Ciao 😀 è");
+    }
+
+    #[test]
+    fn word_view_folds_and_maps_back() {
+        let text = "Il SINDACO è\tun  incapace!";
+        let v = word_view(text);
+        assert_eq!(v.text, "il sindaco e un incapace");
+        let at = v.text.find("e un").unwrap();
+        let (s, e) = v.original_span(at, at + 4);
+        assert_eq!(&text[s..e], "è\tun");
+    }
+
+    #[test]
+    fn invisible_characters_do_not_split_words() {
+        let v = word_view("caz\u{200b}zo");
+        assert_eq!(v.text, "cazzo");
+        let (s, e) = v.original_span(0, 5);
+        assert_eq!((s, e), (0, "caz\u{200b}zo".len()));
+    }
+
+    #[test]
+    fn decomposed_accents_fold() {
+        let v = word_view("perche\u{301} no");
+        assert_eq!(v.text, "perche no");
+    }
+
+    #[test]
+    fn compatibility_forms_fold() {
+        assert_eq!(fold_words("ＦＵＬＬ ﬁne"), "full fine");
+    }
+
+    #[test]
+    fn evasion_view_decodes_leet_runs_and_spacing() {
+        let (v, masked) = evasion_view("che c4zz0, caaazzo e c.a.z.z.o! penne c***o");
+        let words: Vec<&str> = v.text.split(' ').collect();
+        assert_eq!(words, ["che", "cazo", "cazo", "e", "cazo", "pene"]);
+        let evasive: Vec<bool> = v.tokens.iter().map(|t| t.evasive).collect();
+        assert_eq!(evasive, [false, true, true, false, true, false]);
+        assert_eq!(masked.len(), 1);
+        assert_eq!(masked[0].letters, [Some('c'), None, None, None, Some('o')]);
+    }
+
+    #[test]
+    fn homoglyphs_fold_to_latin() {
+        // Cyrillic а and о.
+        let (v, _) = evasion_view("cаzzо");
+        assert_eq!(v.text, "cazo");
+        assert!(v.tokens[0].evasive);
+        assert_eq!(word_view("cаzzо").text, "cazzo");
+    }
+
+    #[test]
+    fn final_exclamation_is_punctuation() {
+        let (v, _) = evasion_view("basta!!!");
+        assert_eq!(v.text, "basta");
+        assert!(!v.tokens[0].evasive);
+    }
+
+    #[test]
+    fn sentences_split_on_lines_too() {
+        let s = sentence_starts("Uno. Due\ntre");
+        assert_eq!(s, vec![0, 5, 9]);
+    }
+}
