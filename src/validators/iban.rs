@@ -136,6 +136,16 @@ pub fn iban(s: &str) -> bool {
 /// them: every 4 characters (the printed form `IT60 X054 2811 …`) or, for Italy and
 /// San Marino, between the parts `IT 60 X 05428 11101 000000123456`. Anywhere else
 /// (`G T82 …`) the text is not an IBAN written with separators.
+/// `iban-privato`: a valid IBAN that is not an Italian treasury account at the Bank
+/// of Italy (ABI 01000, the "tesoreria unica" of public bodies). No private person
+/// holds an account there, so it is never personal data.
+pub fn iban_privato(s: &str) -> bool {
+    iban(s)
+        && normalise(s.trim()).is_some_and(|code| {
+            !(code.get(..2) == Some(b"IT") && code.get(5..10) == Some(b"01000"))
+        })
+}
+
 fn normalise(s: &str) -> Option<Vec<u8>> {
     let mut out = Vec::with_capacity(34);
     let mut seps = Vec::new();
@@ -341,6 +351,17 @@ mod tests {
         ] {
             assert!(!iban(v), "{v}");
         }
+    }
+
+    #[test]
+    fn treasury_accounts_are_not_private() {
+        // A Tesoreria comunale account at the Bank of Italy (ABI 01000).
+        let treasury = "IT96 A010 0038 4458 1983 4234 217";
+        assert!(iban(treasury));
+        assert!(!iban_privato(treasury));
+        assert!(iban_privato("IT60X0542811101000000123456"));
+        assert!(iban_privato("DE89370400440532013000"));
+        assert!(!iban_privato("IT60X0542811101000000123457"));
     }
 
     #[test]

@@ -49,6 +49,12 @@ pub const VALIDATORS: &[(&str, Validator, &str, &str)] = &[
         "IBAN of any country: per-country length and layout, mod 97, CIN for IT and SM",
     ),
     (
+        "iban-privato",
+        iban::iban_privato,
+        "IBAN valido che non è un conto di tesoreria presso la Banca d'Italia (ABI 01000)",
+        "valid IBAN that is not a treasury account at the Bank of Italy (ABI 01000)",
+    ),
+    (
         "luhn",
         card::luhn,
         "numero con cifra di controllo Luhn (mod 10)",
