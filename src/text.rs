@@ -166,7 +166,11 @@ pub fn fold(s: &str) -> String {
 
 /// Folds a term into the word-view form: folded words joined by one space.
 pub fn fold_words(s: &str) -> String {
-    let folded = fold(s);
+    let folded = if s.is_ascii() {
+        s.to_ascii_lowercase()
+    } else {
+        fold(s)
+    };
     let mut out = String::with_capacity(folded.len());
     for word in folded.split(|c: char| !c.is_alphanumeric()) {
         if word.is_empty() {

@@ -149,8 +149,11 @@ fn render_finding(
 }
 
 /// The line as shown (masked where the finding is personal data and redaction is on) and
-/// the caret line under the span, aligned by display width (emoji are two columns wide).
+/// the caret line under the span, aligned by display width. Widths are taken per grapheme
+/// cluster, so an emoji with a skin tone or a ZWJ sequence counts as the two columns a
+/// terminal gives it.
 fn underline_for(line: &str, line_start: usize, f: &Finding, hide: bool) -> (String, String) {
+    use unicode_segmentation::UnicodeSegmentation;
     let span_start = f.start.saturating_sub(line_start).min(line.len());
     let span_end = f
         .end
@@ -159,29 +162,42 @@ fn underline_for(line: &str, line_start: usize, f: &Finding, hide: bool) -> (Str
         .max(span_start);
     let mut before = 0;
     let mut under = 0;
-    let mut shown = String::with_capacity(line.len());
-    let masked = if hide {
-        crate::finding::mask(line.get(span_start..span_end).unwrap_or(""))
-    } else {
-        String::new()
-    };
-    let mut masked_chars = masked.chars();
-    for (i, c) in line.char_indices() {
-        let in_span = i >= span_start && i < span_end;
-        let c_shown = if in_span && hide {
-            masked_chars.next().unwrap_or(c)
-        } else {
-            c
-        };
-        if i < span_start {
-            before += width(c);
-        } else if in_span {
-            under += width(c);
+    for (i, g) in line.grapheme_indices(true) {
+        let w = grapheme_width(g);
+        if i + g.len() <= span_start {
+            before += w;
+        } else if i < span_end {
+            under += w;
         }
-        shown.push_str(&display_line(&c_shown.to_string()));
     }
+    let piece = |a: usize, b: usize| line.get(a..b).unwrap_or("");
+    let shown = if hide {
+        format!(
+            "{}{}{}",
+            display_line(piece(0, span_start)),
+            crate::finding::mask(piece(span_start, span_end)),
+            display_line(piece(span_end, line.len()))
+        )
+    } else {
+        display_line(line)
+    };
     let carets = "^".repeat(under.max(1));
     (shown, format!("{}{}", " ".repeat(before), carets))
+}
+
+fn grapheme_width(g: &str) -> usize {
+    let mut chars = g.chars();
+    let Some(first) = chars.next() else { return 0 };
+    if g.chars().count() == 1 {
+        return width(first);
+    }
+    // A cluster with an emoji, a variation selector 16 or a joiner shows as one wide glyph.
+    if g.chars()
+        .any(|c| c == '\u{FE0F}' || c == '\u{200D}' || crate::matchers::metric::is_emoji(c))
+    {
+        return 2;
+    }
+    g.chars().map(width).sum()
 }
 
 fn summary_line(s: &Summary, lang: Lang, style: &Style) -> String {

@@ -26,6 +26,7 @@ pub struct LoadedRule {
 pub struct RuleSet {
     pub packs: Vec<(Arc<PackMeta>, Arc<str>)>,
     pub rules: Vec<LoadedRule>,
+    files: Vec<std::path::PathBuf>,
 }
 
 impl RuleSet {
@@ -33,13 +34,20 @@ impl RuleSet {
     pub fn builtin() -> Result<RuleSet> {
         let mut set = RuleSet::default();
         for (name, source) in builtin::PACKS {
-            set.add_source(&format!("builtin:{name}"), source)?;
+            set.add(&format!("builtin:{name}"), source, Trust::Builtin)?;
         }
         Ok(set)
     }
 
     /// Adds a pack read from a file.
     pub fn add_file(&mut self, path: &std::path::Path) -> Result<()> {
+        // The same pack named twice (in vaglio.toml and with --rules) is loaded once.
+        if let Ok(canonical) = std::fs::canonicalize(path) {
+            if self.files.contains(&canonical) {
+                return Ok(());
+            }
+            self.files.push(canonical);
+        }
         let source = std::fs::read_to_string(path).with_context(|| {
             format!(
                 "impossibile leggere il pacchetto di regole {} / cannot read rule pack",
@@ -51,6 +59,10 @@ impl RuleSet {
 
     /// Parses and validates a pack; on any error nothing of it is added.
     pub fn add_source(&mut self, origin: &str, source: &str) -> Result<()> {
+        self.add(origin, source, Trust::Validate)
+    }
+
+    fn add(&mut self, origin: &str, source: &str, trust: Trust) -> Result<()> {
         let file: PackFile = toml::from_str(source).map_err(|e| toml_error(origin, source, &e))?;
         validate_pack_meta(&file.pack).map_err(|e| anyhow!("{origin}: {e:#}"))?;
         let mut ids: HashSet<&str> = self.rules.iter().map(|r| r.def.id.as_str()).collect();
@@ -60,6 +72,9 @@ impl RuleSet {
                     "{origin}: regola «{}» duplicata: un'altra regola caricata ha lo stesso id / duplicate rule id",
                     rule.id
                 );
+            }
+            if trust == Trust::Builtin {
+                continue;
             }
             validate_rule(rule).map_err(|e| {
                 anyhow!(
@@ -89,6 +104,15 @@ impl RuleSet {
     pub fn get(&self, id: &str) -> Option<&LoadedRule> {
         self.rules.iter().find(|r| r.def.id == id)
     }
+}
+
+/// How much checking a pack gets at load time. The built-in packs are validated in full by
+/// the test suite (`builtin_packs_are_valid`), so a run skips the costly part (parsing every
+/// regex) for them: start-up time is most of a one-post run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Trust {
+    Builtin,
+    Validate,
 }
 
 /// The 1-based line where a rule's `id = "…"` is written, to point errors at it.
@@ -290,6 +314,15 @@ reference = "r"
 terms = ["scemo"]
 tests = { bad = ["sei scemo"], good = ["sei bravo"] }
 "#;
+
+    #[test]
+    fn builtin_packs_are_valid() {
+        for (name, source) in builtin::PACKS {
+            RuleSet::default()
+                .add_source(name, source)
+                .unwrap_or_else(|e| panic!("{e:#}"));
+        }
+    }
 
     #[test]
     fn a_good_pack_loads() {
