@@ -6,8 +6,11 @@ use crate::engine::{Engine, EngineOptions};
 use crate::finding::{FileReport, Finding};
 use crate::i18n::Lang;
 use crate::input::{self, Content, Input};
-use crate::report::{self, Format, Summary};
+use crate::markup::{InputKind, SplitOptions};
+use crate::pipeline::{Checked, EngineCache, Settings};
+use crate::report::{self, Format, RuleMeta, Summary};
 use crate::rules::{Profile, Role, RuleSet, Severity};
+use crate::suppress;
 use crate::text::LineIndex;
 use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -40,6 +43,42 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Elenca le regole o ne esegue gli esempi / list rules or run their examples
     Rules(RulesArgs),
+    /// Scrive un vaglio.toml commentato per l'ente / write a commented vaglio.toml
+    Init(InitArgs),
+    /// Completamento della shell sullo standard output / shell completions on stdout
+    Completions(CompletionsArgs),
+    /// La pagina di manuale (roff) / the man page (roff)
+    Man(ManArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct InitArgs {
+    /// Cartella (o file) dove scrivere vaglio.toml / folder (or file) to write vaglio.toml in
+    #[arg(value_name = "PATH", default_value = ".")]
+    pub path: PathBuf,
+    /// Il nome dell'ente, es. "Comune di Pero" / the entity's name
+    #[arg(long, value_name = "NAME")]
+    pub entity: Option<String>,
+    /// Sovrascrive un vaglio.toml esistente / overwrite an existing vaglio.toml
+    #[arg(long)]
+    pub force: bool,
+    /// Lingua dei messaggi / message language
+    #[arg(long, value_enum, default_value = "it")]
+    pub lang: Lang,
+}
+
+#[derive(Args, Debug)]
+pub struct CompletionsArgs {
+    /// La shell / the shell
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Args, Debug)]
+pub struct ManArgs {
+    /// Scrive una pagina per comando in questa cartella / write one page per command here
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -106,6 +145,33 @@ pub struct CheckArgs {
     /// Colori / colour
     #[arg(long, value_enum, default_value = "auto")]
     pub color: ColorChoice,
+    /// Conteggi per regola, categoria e file al posto dei dettagli / counts per rule, category and file
+    #[arg(long)]
+    pub statistics: bool,
+    /// Mostra solo i problemi che non sono nella baseline / report only findings not in this baseline
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Registra i problemi di oggi come accettati / record today's findings as accepted
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["fix", "diff"])]
+    pub write_baseline: Option<PathBuf>,
+    /// Corregge i file: aggiunge il disclaimer e maschera i dati personali / fix files in place
+    #[arg(long, conflicts_with = "diff")]
+    pub fix: bool,
+    /// Mostra le correzioni come diff senza scrivere / show the fixes as a diff, write nothing
+    #[arg(long)]
+    pub diff: bool,
+    /// Colonna del CSV con il testo (nome o numero) / CSV column holding the text
+    #[arg(long, value_name = "NAME")]
+    pub column: Option<String>,
+    /// Campo JSON con il testo (es. text, post.body) / JSON field holding the text
+    #[arg(long, value_name = "NAME")]
+    pub field: Option<String>,
+    /// Formato dei file (predefinito: dall'estensione) / input format (default: by extension)
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub input_format: Option<InputKind>,
+    /// Niente barra di avanzamento / no progress bar
+    #[arg(long)]
+    pub no_progress: bool,
     #[command(flatten)]
     pub source: RuleSource,
 }
@@ -184,6 +250,13 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Check(args) => check(args),
         Command::Explain(args) => explain(args),
         Command::Rules(args) => rules(args),
+        Command::Init(args) => init(args),
+        Command::Completions(args) => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(args.shell, &mut cmd, "vaglio", &mut std::io::stdout());
+            Ok(EXIT_CLEAN)
+        }
+        Command::Man(args) => man(args),
     }
 }
 
@@ -233,6 +306,59 @@ fn use_color(choice: ColorChoice) -> bool {
     }
 }
 
+/// Rule ids and categories for the engine, without the pseudo-rule of suppressions.
+fn engine_selectors(list: &[String]) -> Vec<String> {
+    list.iter()
+        .filter(|s| s.as_str() != suppress::RULE)
+        .cloned()
+        .collect()
+}
+
+fn names_suppressions(list: &[String]) -> bool {
+    list.iter()
+        .any(|s| s == suppress::RULE || s == crate::rules::Category::Style.id())
+}
+
+/// What a reporter may say about every loaded rule.
+fn rule_metas(set: &RuleSet, lang: Lang) -> Vec<RuleMeta> {
+    let mut v: Vec<RuleMeta> = set
+        .rules
+        .iter()
+        .map(|r| {
+            let d = &r.def;
+            RuleMeta {
+                id: d.id.clone(),
+                category: d.category.id(),
+                severity: d.severity,
+                message: d.message.get(lang).to_string(),
+                explain: d.explain.get(lang).to_string(),
+                reference: d.reference.clone(),
+                suggestion: d.suggestion.as_ref().map(|s| s.get(lang).to_string()),
+            }
+        })
+        .collect();
+    v.push(crate::pipeline::suppression_meta(lang));
+    v
+}
+
+fn write_stdout(out: &str) -> Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    if let Err(e) = stdout
+        .write_all(out.as_bytes())
+        .and_then(|_| stdout.flush())
+        && e.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        return Err(e).context("scrittura del rapporto / writing the report");
+    }
+    Ok(())
+}
+
+/// One input's outcome.
+enum Outcome {
+    Checked(Box<Checked>, Option<String>),
+    Binary,
+}
+
 fn check(args: CheckArgs) -> Result<i32> {
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from("-")]
@@ -244,19 +370,53 @@ fn check(args: CheckArgs) -> Result<i32> {
     let lang = args.source.lang;
     let mut ignore = args.ignore.clone();
     ignore.extend(config.check.disable.iter().cloned());
-    let opts = EngineOptions {
+    let overrides = config.compiled_overrides()?;
+    for (_, o) in &overrides {
+        crate::engine::check_selectors(&set, &engine_selectors(&o.disable))?;
+    }
+    let report_suppressions = !ignore.iter().any(|s| s == suppress::RULE)
+        && (args.select.is_empty() || names_suppressions(&args.select));
+    let base = EngineOptions {
         profile: args
             .profile
             .or(config.check.profile)
             .unwrap_or(Profile::Personal),
         role: args.role.or(config.check.role),
-        select: args.select.clone(),
-        ignore,
+        select: engine_selectors(&args.select),
+        ignore: engine_selectors(&ignore),
         placeholders: config.placeholders(),
         contacts: config.entity.contacts.clone(),
         gulpease_min: config.style.gulpease_min,
     };
-    let engine = Engine::new(&set, &opts)?;
+    let engines = EngineCache::new(&set, base.clone());
+    // The default engine now: a bad selector is an error before any file is read.
+    engines.get(base.profile, base.role, &[])?;
+    let base_dir = config
+        .path
+        .as_ref()
+        .and_then(|_| std::fs::canonicalize(config.base_dir()).ok())
+        .or_else(|| std::env::current_dir().ok());
+    let settings = Settings {
+        engines,
+        set: &set,
+        config: &config,
+        overrides,
+        base_dir,
+        cli_profile: args.profile,
+        cli_role: args.role,
+        marker: config
+            .suppress
+            .marker
+            .clone()
+            .unwrap_or_else(|| suppress::DEFAULT_MARKER.to_string()),
+        split: SplitOptions {
+            column: args.column.clone().or_else(|| config.input.column.clone()),
+            field: args.field.clone().or_else(|| config.input.field.clone()),
+        },
+        forced_kind: args.input_format,
+        lang,
+        report_suppressions,
+    };
     let fail_on = args
         .fail_on
         .or(config.check.fail_on)
@@ -271,6 +431,14 @@ fn check(args: CheckArgs) -> Result<i32> {
                 .map(|s| s.to_string())
                 .collect()
         });
+    let baseline_path = args.baseline.clone().or_else(|| {
+        config
+            .check
+            .baseline
+            .as_ref()
+            .map(|b| config.base_dir().join(b))
+            .filter(|_| args.write_baseline.is_none())
+    });
 
     let inputs = input::collect(&paths, &extensions, &args.stdin_filename);
     let mut problems = inputs.problems.clone();
@@ -289,23 +457,33 @@ fn check(args: CheckArgs) -> Result<i32> {
         );
     }
 
-    let results: Vec<Result<Option<(FileReport, Option<String>)>>> = inputs
+    let progress = progress_bar(&args, inputs.items.len(), lang);
+    let results: Vec<Result<Outcome>> = inputs
         .items
         .par_iter()
-        .map(|item| check_input(&engine, item, lang))
+        .map(|item| {
+            let r = check_input(&settings, item);
+            if let Some(p) = &progress {
+                p.inc(1);
+            }
+            r
+        })
         .collect();
-    let mut reports = Vec::new();
+    if let Some(p) = progress {
+        p.finish_and_clear();
+    }
+    let mut checked: Vec<(Input, Checked, Option<String>)> = Vec::new();
     let mut files = 0;
     for (item, result) in inputs.items.iter().zip(results) {
         match result {
-            Ok(Some((report, warning))) => {
+            Ok(Outcome::Checked(c, warning)) => {
                 files += 1;
-                if let Some(w) = warning {
+                if let Some(w) = &warning {
                     eprintln!("vaglio: {}: {w}", item.display_name());
                 }
-                reports.push(report);
+                checked.push((item.clone(), *c, warning));
             }
-            Ok(None) => eprintln!(
+            Ok(Outcome::Binary) => eprintln!(
                 "vaglio: {}: {}",
                 item.display_name(),
                 lang.pick("file binario, saltato", "binary file, skipped")
@@ -313,26 +491,207 @@ fn check(args: CheckArgs) -> Result<i32> {
             Err(e) => problems.push(format!("{e:#}")),
         }
     }
+
+    if let Some(bpath) = &args.write_baseline {
+        let reports: Vec<FileReport> = checked.iter().map(|c| c.1.report.clone()).collect();
+        let n = crate::baseline::write(bpath, &reports)?;
+        eprintln!(
+            "vaglio: {}",
+            match lang {
+                Lang::It => format!(
+                    "baseline scritta in {}: {n} problemi accettati",
+                    bpath.display()
+                ),
+                Lang::En => format!(
+                    "baseline written to {}: {n} findings accepted",
+                    bpath.display()
+                ),
+            }
+        );
+        for p in &problems {
+            eprintln!("vaglio: {p}");
+        }
+        return Ok(if problems.is_empty() {
+            EXIT_CLEAN
+        } else {
+            EXIT_ERROR
+        });
+    }
+
+    let baseline = match &baseline_path {
+        Some(p) => Some(crate::baseline::Baseline::read(p)?),
+        None => None,
+    };
+    let apply_baseline = |reports: &mut Vec<FileReport>| -> usize {
+        match &baseline_path {
+            Some(p) => match crate::baseline::Baseline::read(p) {
+                Ok(mut b) => b.filter(reports),
+                Err(_) => 0,
+            },
+            None => 0,
+        }
+    };
+
+    let mut reports: Vec<FileReport> = checked.iter().map(|c| c.1.report.clone()).collect();
+    let mut hidden = apply_baseline(&mut reports);
+
+    if args.fix || args.diff {
+        let disclaimer = config.entity.disclaimer.as_deref();
+        let mut diffs = String::new();
+        let (mut fixed_files, mut changes, mut missing) = (0, 0, 0);
+        for (i, (item, c, warning)) in checked.iter().enumerate() {
+            let shown = &reports[i].findings;
+            let pairs: Vec<(usize, &Finding)> = c
+                .report
+                .findings
+                .iter()
+                .zip(&c.post_of)
+                .filter(|(f, _)| shown.contains(f))
+                .map(|(f, p)| (*p, f))
+                .collect();
+            if pairs.is_empty() {
+                continue;
+            }
+            let out = crate::fix::fix(&c.report.text, &c.posts, &pairs, disclaimer);
+            missing += out.missing_disclaimer;
+            if out.text == c.report.text {
+                continue;
+            }
+            if warning.is_some() && !args.diff {
+                eprintln!(
+                    "vaglio: {}: {}",
+                    item.display_name(),
+                    lang.pick(
+                        "non è UTF-8: non lo correggo (convertilo prima in UTF-8)",
+                        "not UTF-8: not fixed (convert it to UTF-8 first)"
+                    )
+                );
+                continue;
+            }
+            changes += out.changes();
+            fixed_files += 1;
+            if args.diff {
+                diffs.push_str(&crate::fix::diff(
+                    &item.display_name(),
+                    &c.report.text,
+                    &out.text,
+                ));
+                continue;
+            }
+            match item {
+                Input::Stdin { .. } => {
+                    write_stdout(&out.text)?;
+                    return Ok(EXIT_CLEAN);
+                }
+                Input::File(p) => {
+                    crate::fix::write_atomically(p, out.text.as_bytes()).with_context(|| {
+                        format!("{}: correzione non scritta / fix not written", p.display())
+                    })?;
+                    let again = crate::pipeline::check_file(
+                        &settings,
+                        &item.display_name(),
+                        Some(p),
+                        out.text.clone(),
+                    )?;
+                    reports[i] = again.report;
+                }
+            }
+        }
+        if missing > 0 {
+            eprintln!(
+                "vaglio: {}",
+                lang.pick(
+                    "manca il disclaimer da aggiungere: scrivilo in vaglio.toml, [entity] disclaimer = \"…\"",
+                    "no disclaimer to add: set it in vaglio.toml, [entity] disclaimer = \"…\""
+                )
+            );
+        }
+        if args.diff {
+            write_stdout(&diffs)?;
+            for p in &problems {
+                eprintln!("vaglio: {p}");
+            }
+            if !problems.is_empty() {
+                return Ok(EXIT_ERROR);
+            }
+            return Ok(if diffs.is_empty() {
+                EXIT_CLEAN
+            } else {
+                EXIT_FINDINGS
+            });
+        }
+        if fixed_files > 0 {
+            eprintln!(
+                "vaglio: {}",
+                match lang {
+                    Lang::It => format!("{changes} correzioni in {fixed_files} file"),
+                    Lang::En => format!("{changes} fixes in {fixed_files} files"),
+                }
+            );
+            // The fixed files were checked again: apply the baseline to the new reports.
+            let mut fresh: Vec<FileReport> = checked
+                .iter()
+                .enumerate()
+                .map(|(i, c)| {
+                    if reports[i].text != c.1.report.text {
+                        reports[i].clone()
+                    } else {
+                        c.1.report.clone()
+                    }
+                })
+                .collect();
+            hidden = apply_baseline(&mut fresh);
+            reports = fresh;
+        }
+    }
+
+    if let Some(b) = &baseline {
+        if hidden > 0 {
+            eprintln!(
+                "vaglio: {}",
+                match lang {
+                    Lang::It => format!("{hidden} problemi già nella baseline non mostrati"),
+                    Lang::En => format!("{hidden} findings already in the baseline not shown"),
+                }
+            );
+        }
+        let stale = b.len().saturating_sub(hidden);
+        if stale > 0 {
+            eprintln!(
+                "vaglio: {}",
+                match lang {
+                    Lang::It => format!(
+                        "{stale} voci della baseline non corrispondono più a nulla: aggiornala con --write-baseline"
+                    ),
+                    Lang::En => format!(
+                        "{stale} baseline entries no longer match anything: refresh it with --write-baseline"
+                    ),
+                }
+            );
+        }
+    }
+
     let summary = Summary::of(&reports, files);
     let format = args.format.unwrap_or(Format::Human);
-    let redact = match format {
-        Format::Human | Format::Concise => args.redact,
-        Format::Json => !args.no_redact,
+    let redact = if format.machine() {
+        !args.no_redact
+    } else {
+        args.redact
     };
     let ropts = report::Options {
         lang,
         color: format == Format::Human && use_color(args.color),
         redact,
     };
-    let out = report::render(format, &reports, &summary, &ropts);
-    let mut stdout = std::io::stdout().lock();
-    if let Err(e) = stdout
-        .write_all(out.as_bytes())
-        .and_then(|_| stdout.flush())
-        && e.kind() != std::io::ErrorKind::BrokenPipe
-    {
-        return Err(e).context("scrittura del rapporto / writing the report");
-    }
+    let out = if args.statistics {
+        match format {
+            Format::Json | Format::JsonLines => report::statistics::json(&reports),
+            _ => report::statistics::table(&reports, &ropts),
+        }
+    } else {
+        report::render_with(format, &reports, &summary, &ropts, &rule_metas(&set, lang))
+    };
+    write_stdout(&out)?;
     for p in &problems {
         eprintln!("vaglio: {p}");
     }
@@ -346,25 +705,93 @@ fn check(args: CheckArgs) -> Result<i32> {
     Ok(if failing { EXIT_FINDINGS } else { EXIT_CLEAN })
 }
 
-/// Checks one input; `None` for a binary file.
-fn check_input(
-    engine: &Engine,
-    item: &Input,
-    lang: Lang,
-) -> Result<Option<(FileReport, Option<String>)>> {
+/// A progress bar on stderr, only for many files on a terminal.
+fn progress_bar(args: &CheckArgs, n: usize, lang: Lang) -> Option<indicatif::ProgressBar> {
+    const MIN_FILES: usize = 50;
+    if args.no_progress
+        || n < MIN_FILES
+        || !std::io::stderr().is_terminal()
+        || std::env::var_os("CI").is_some()
+    {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(n as u64);
+    let template = format!(
+        "{{spinner}} {} {{pos}}/{{len}} [{{bar:30}}] {{eta}}",
+        lang.pick("controllo", "checking")
+    );
+    if let Ok(style) = indicatif::ProgressStyle::with_template(&template) {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    Some(bar)
+}
+
+/// Checks one input.
+fn check_input(settings: &Settings, item: &Input) -> Result<Outcome> {
     let (text, warning) = match input::read(item)? {
-        Content::Binary => return Ok(None),
+        Content::Binary => return Ok(Outcome::Binary),
         Content::Text { text, warning } => (text, warning),
     };
-    let findings = check_text(engine, &text, lang).with_context(|| item.display_name())?;
-    Ok(Some((
-        FileReport {
-            path: item.display_name(),
-            text,
-            findings,
-        },
-        warning,
-    )))
+    let path = match item {
+        Input::File(p) => Some(p.as_path()),
+        Input::Stdin { .. } => None,
+    };
+    let checked = crate::pipeline::check_file(settings, &item.display_name(), path, text)?;
+    Ok(Outcome::Checked(Box::new(checked), warning))
+}
+
+fn init(args: InitArgs) -> Result<i32> {
+    let lang = args.lang;
+    let target = if args.path.is_dir() {
+        args.path.join(crate::config::FILE_NAME)
+    } else {
+        args.path.clone()
+    };
+    if target.exists() && !args.force {
+        bail!(
+            "{}: {}",
+            target.display(),
+            lang.pick(
+                "esiste già; usa --force per sovrascriverlo",
+                "already exists; use --force to overwrite it"
+            )
+        );
+    }
+    let text = crate::init::template(args.entity.as_deref());
+    crate::fix::write_atomically(&target, text.as_bytes())
+        .with_context(|| format!("{}: scrittura / write", target.display()))?;
+    eprintln!(
+        "vaglio: {} {}",
+        lang.pick("scritto", "written"),
+        target.display()
+    );
+    eprintln!(
+        "{}",
+        lang.pick(
+            "Completa [entity] (nome, alias, account, disclaimer) e [confidential], poi: vaglio check .",
+            "Fill in [entity] (name, aliases, accounts, disclaimer) and [confidential], then: vaglio check ."
+        )
+    );
+    Ok(EXIT_CLEAN)
+}
+
+fn man(args: ManArgs) -> Result<i32> {
+    let cmd = <Cli as clap::CommandFactory>::command();
+    match args.dir {
+        Some(dir) => {
+            std::fs::create_dir_all(&dir)
+                .with_context(|| format!("{}: cartella / folder", dir.display()))?;
+            clap_mangen::generate_to(cmd, &dir)
+                .with_context(|| format!("{}: pagine di manuale / man pages", dir.display()))?;
+            eprintln!("vaglio: {}", dir.display());
+        }
+        None => {
+            let mut buf = Vec::new();
+            clap_mangen::Man::new(cmd).render(&mut buf)?;
+            write_stdout(&String::from_utf8_lossy(&buf))?;
+        }
+    }
+    Ok(EXIT_CLEAN)
 }
 
 /// Checks a whole text as one post and computes the findings' positions.
@@ -381,6 +808,24 @@ fn explain(args: ExplainArgs) -> Result<i32> {
     let config = load_config(&args.source, None)?;
     let set = load_rules(&args.source, &config)?;
     let lang = args.source.lang;
+    if args.rule == suppress::RULE {
+        let m = crate::pipeline::suppression_meta(lang);
+        print!(
+            "{}\n{}\n\n{}\n\n{} {} ({})\n{} {}\n{} {}\n\n{}\n",
+            m.id,
+            "=".repeat(m.id.len()),
+            m.message,
+            lang.pick("Categoria:", "Category:"),
+            m.category,
+            crate::rules::Category::Style.label(lang),
+            lang.pick("Severità:", "Severity:"),
+            m.severity.id(),
+            lang.pick("Fonte:", "Source:"),
+            m.reference,
+            m.explain
+        );
+        return Ok(EXIT_CLEAN);
+    }
     let Some(rule) = set.get(&args.rule) else {
         let close: Vec<&str> = set
             .rules

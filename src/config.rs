@@ -19,6 +19,13 @@ pub struct Config {
     pub confidential: Confidential,
     #[serde(default)]
     pub style: StyleConfig,
+    #[serde(default)]
+    pub suppress: SuppressConfig,
+    #[serde(default)]
+    pub input: InputConfig,
+    /// Per-path settings: `[[override]]` tables, applied in order (later ones win).
+    #[serde(default, rename = "override")]
+    pub overrides: Vec<Override>,
     /// Where the file was read from (not part of the TOML).
     #[serde(skip)]
     pub path: Option<PathBuf>,
@@ -59,6 +66,42 @@ pub struct CheckConfig {
     /// File extensions checked when walking folders.
     #[serde(default)]
     pub extensions: Option<Vec<String>>,
+    /// Baseline file used when `--baseline` is not given (relative to this file).
+    #[serde(default)]
+    pub baseline: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SuppressConfig {
+    /// The marker of suppression lines and comments (default `vaglio-ignore`).
+    #[serde(default)]
+    pub marker: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InputConfig {
+    /// CSV column holding the post text (name or 1-based number).
+    #[serde(default)]
+    pub column: Option<String>,
+    /// JSON / JSON Lines field holding the post text (dotted path for nested objects).
+    #[serde(default)]
+    pub field: Option<String>,
+}
+
+/// Settings for the files matching some globs (relative to the configuration's folder).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Override {
+    pub paths: Vec<String>,
+    #[serde(default)]
+    pub profile: Option<Profile>,
+    #[serde(default)]
+    pub role: Option<Role>,
+    /// Rule ids or categories switched off for these files.
+    #[serde(default)]
+    pub disable: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -129,6 +172,37 @@ impl Config {
             .map(Path::to_path_buf)
             .unwrap_or_default();
         self.check.packs.iter().map(|p| base.join(p)).collect()
+    }
+
+    /// The configuration's folder (empty when there is no file).
+    pub fn base_dir(&self) -> PathBuf {
+        self.path
+            .as_deref()
+            .and_then(Path::parent)
+            .map(Path::to_path_buf)
+            .unwrap_or_default()
+    }
+
+    /// Compiles the `[[override]]` globs.
+    pub fn compiled_overrides(&self) -> Result<Vec<(globset::GlobSet, Override)>> {
+        let mut out = Vec::new();
+        for (i, o) in self.overrides.iter().enumerate() {
+            let mut b = globset::GlobSetBuilder::new();
+            for p in &o.paths {
+                let g = globset::GlobBuilder::new(p.trim_start_matches("./"))
+                    .literal_separator(false)
+                    .build()
+                    .with_context(|| {
+                        format!(
+                            "vaglio.toml: [[override]] n. {}: glob «{p}» non valido / invalid glob",
+                            i + 1
+                        )
+                    })?;
+                b.add(g);
+            }
+            out.push((b.build()?, o.clone()));
+        }
+        Ok(out)
     }
 
     pub fn placeholders(&self) -> crate::rules::expand::Placeholders {

@@ -2,6 +2,7 @@
 
 use crate::engine::{Engine, Hit};
 use crate::i18n::Lang;
+use crate::markup::OffsetMap;
 use crate::rules::{Category, Severity};
 use crate::text::LineIndex;
 
@@ -24,6 +25,10 @@ pub struct Finding {
     pub message: String,
     pub reference: String,
     pub suggestion: Option<String>,
+    /// The span in the checked post's own text (equal to `start`/`end` for a plain file);
+    /// used by `--fix` to edit the post.
+    pub post_start: usize,
+    pub post_end: usize,
 }
 
 /// The checked input: its name, text and findings.
@@ -43,15 +48,60 @@ impl Finding {
         lang: Lang,
         base: usize,
     ) -> Finding {
+        let map = OffsetMap::contiguous(base, text.len().saturating_sub(base));
+        Finding::from_post_hit(engine, hit, text, lines, lang, &map)
+    }
+
+    /// A finding for a hit in a post whose offsets `map` turns into the file's.
+    pub fn from_post_hit(
+        engine: &Engine,
+        hit: &Hit,
+        text: &str,
+        lines: &LineIndex,
+        lang: Lang,
+        map: &OffsetMap,
+    ) -> Finding {
         let rule = engine.rule(hit);
         let def = &rule.rule.def;
-        let (start, end) = (base + hit.start, base + hit.end);
+        let mut f = Finding::at(
+            text,
+            lines,
+            map.to_file(hit.start),
+            map.to_file(hit.end),
+            &def.id,
+            def.category,
+            rule.severity,
+            def.message.get(lang),
+            &def.reference,
+            def.suggestion.as_ref().map(|s| s.get(lang)),
+        );
+        f.sensitive = def.redact;
+        f.post_start = hit.start;
+        f.post_end = hit.end;
+        f
+    }
+
+    /// A finding at file bytes `start..end`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn at(
+        text: &str,
+        lines: &LineIndex,
+        start: usize,
+        end: usize,
+        rule: &str,
+        category: Category,
+        severity: Severity,
+        message: &str,
+        reference: &str,
+        suggestion: Option<&str>,
+    ) -> Finding {
+        let end = end.max(start);
         let (line, column) = lines.position(text, start);
         let (end_line, end_column) = lines.position(text, end);
         Finding {
-            rule: def.id.clone(),
-            category: def.category,
-            severity: rule.severity,
+            rule: rule.to_string(),
+            category,
+            severity,
             line,
             column,
             end_line,
@@ -59,10 +109,12 @@ impl Finding {
             start,
             end,
             matched: text.get(start..end).unwrap_or("").to_string(),
-            sensitive: def.redact,
-            message: def.message.get(lang).to_string(),
-            reference: def.reference.clone(),
-            suggestion: def.suggestion.as_ref().map(|s| s.get(lang).to_string()),
+            sensitive: false,
+            message: message.to_string(),
+            reference: reference.to_string(),
+            suggestion: suggestion.map(str::to_string),
+            post_start: start,
+            post_end: end,
         }
     }
 

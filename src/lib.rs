@@ -5,14 +5,21 @@
 //! schema and loading) → [`matchers`] (one file per kind) → [`engine`] → [`finding`] →
 //! [`report`] (one file per format). [`cli`] is the command line on top.
 
+pub mod baseline;
 pub mod cli;
 pub mod config;
 pub mod engine;
 pub mod finding;
+pub mod fold;
+pub mod fix;
 pub mod i18n;
+pub mod init;
 pub mod input;
+pub mod markup;
 pub mod matchers;
+pub mod pipeline;
 pub mod report;
 pub mod rules;
+pub mod suppress;
 pub mod text;
 pub mod validators;

@@ -2,7 +2,7 @@
 //! added, never renamed.
 
 use super::{Options, Summary};
-use crate::finding::FileReport;
+use crate::finding::{FileReport, Finding};
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -13,7 +13,7 @@ struct Output<'a> {
 }
 
 #[derive(Serialize)]
-struct JsonFinding<'a> {
+pub(crate) struct JsonFinding<'a> {
     path: &'a str,
     rule: &'a str,
     category: &'a str,
@@ -40,26 +40,30 @@ struct JsonSummary {
     infos: usize,
 }
 
+/// One finding as the contract writes it (also one line of `--format json-lines`).
+pub(crate) fn finding<'a>(r: &'a FileReport, f: &'a Finding, opts: &Options) -> JsonFinding<'a> {
+    JsonFinding {
+        path: &r.path,
+        rule: &f.rule,
+        category: f.category.id(),
+        severity: f.severity.id(),
+        line: f.line,
+        column: f.column,
+        end_line: f.end_line,
+        end_column: f.end_column,
+        start: f.start,
+        end: f.end,
+        matched: f.shown_match(opts.redact),
+        message: &f.message,
+        reference: &f.reference,
+        suggestion: f.suggestion.as_deref(),
+    }
+}
+
 pub fn render(reports: &[FileReport], summary: &Summary, opts: &Options) -> String {
     let findings = reports
         .iter()
-        .flat_map(|r| r.findings.iter().map(move |f| (r, f)))
-        .map(|(r, f)| JsonFinding {
-            path: &r.path,
-            rule: &f.rule,
-            category: f.category.id(),
-            severity: f.severity.id(),
-            line: f.line,
-            column: f.column,
-            end_line: f.end_line,
-            end_column: f.end_column,
-            start: f.start,
-            end: f.end,
-            matched: f.shown_match(opts.redact),
-            message: &f.message,
-            reference: &f.reference,
-            suggestion: f.suggestion.as_deref(),
-        })
+        .flat_map(|r| r.findings.iter().map(move |f| finding(r, f, opts)))
         .collect();
     let out = Output {
         version: 1,

@@ -1,8 +1,13 @@
 //! Reporters, one file per output format.
 
 pub mod concise;
+pub mod github;
+pub mod gitlab;
 pub mod human;
 pub mod json;
+pub mod json_lines;
+pub mod sarif;
+pub mod statistics;
 
 use crate::finding::FileReport;
 use crate::rules::Severity;
@@ -15,6 +20,33 @@ pub enum Format {
     Concise,
     /// Il contratto JSON di DESIGN.md / the JSON contract
     Json,
+    /// Un oggetto JSON per riga, uno per problema / one JSON object per finding per line
+    JsonLines,
+    /// SARIF 2.1.0 per la code scanning / for code scanning
+    Sarif,
+    /// Annotazioni di GitHub Actions / GitHub Actions annotations
+    Github,
+    /// GitLab Code Quality (artifacts: reports: codequality)
+    Gitlab,
+}
+
+impl Format {
+    /// Formats read by programs: personal data is masked unless `--no-redact`.
+    pub fn machine(self) -> bool {
+        !matches!(self, Format::Human | Format::Concise)
+    }
+}
+
+/// What a report may say about a rule (SARIF describes the rules it reports).
+#[derive(Debug, Clone)]
+pub struct RuleMeta {
+    pub id: String,
+    pub category: &'static str,
+    pub severity: Severity,
+    pub message: String,
+    pub explain: String,
+    pub reference: String,
+    pub suggestion: Option<String>,
 }
 
 /// How the report is shown.
@@ -54,9 +86,24 @@ impl Summary {
 }
 
 pub fn render(format: Format, reports: &[FileReport], summary: &Summary, opts: &Options) -> String {
+    render_with(format, reports, summary, opts, &[])
+}
+
+/// Renders a report; `rules` describes the rules for the formats that need it (SARIF).
+pub fn render_with(
+    format: Format,
+    reports: &[FileReport],
+    summary: &Summary,
+    opts: &Options,
+    rules: &[RuleMeta],
+) -> String {
     match format {
         Format::Human => human::render(reports, summary, opts),
         Format::Concise => concise::render(reports, opts),
         Format::Json => json::render(reports, summary, opts),
+        Format::JsonLines => json_lines::render(reports, opts),
+        Format::Sarif => sarif::render(reports, summary, opts, rules),
+        Format::Github => github::render(reports, opts),
+        Format::Gitlab => gitlab::render(reports, opts),
     }
 }
