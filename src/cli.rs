@@ -353,6 +353,11 @@ fn write_stdout(out: &str) -> Result<()> {
     Ok(())
 }
 
+/// «1 problema», «3 problemi».
+fn count(_lang: Lang, n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// One input's outcome.
 enum Outcome {
     Checked(Box<Checked>, Option<String>),
@@ -624,8 +629,15 @@ fn check(args: CheckArgs) -> Result<i32> {
             eprintln!(
                 "vaglio: {}",
                 match lang {
-                    Lang::It => format!("{changes} correzioni in {fixed_files} file"),
-                    Lang::En => format!("{changes} fixes in {fixed_files} files"),
+                    Lang::It => format!(
+                        "{} in {fixed_files} file",
+                        count(lang, changes, "correzione", "correzioni")
+                    ),
+                    Lang::En => format!(
+                        "{} in {}",
+                        count(lang, changes, "fix", "fixes"),
+                        count(lang, fixed_files, "file", "files")
+                    ),
                 }
             );
             // The fixed files were checked again: apply the baseline to the new reports.
@@ -650,8 +662,14 @@ fn check(args: CheckArgs) -> Result<i32> {
             eprintln!(
                 "vaglio: {}",
                 match lang {
-                    Lang::It => format!("{hidden} problemi già nella baseline non mostrati"),
-                    Lang::En => format!("{hidden} findings already in the baseline not shown"),
+                    Lang::It => format!(
+                        "{} già nella baseline non mostrati",
+                        count(lang, hidden, "problema", "problemi")
+                    ),
+                    Lang::En => format!(
+                        "{} already in the baseline not shown",
+                        count(lang, hidden, "finding", "findings")
+                    ),
                 }
             );
         }

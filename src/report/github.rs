@@ -29,7 +29,7 @@ pub fn render(reports: &[FileReport], opts: &Options) -> String {
                 Severity::Warning => "warning",
                 Severity::Info => "notice",
             };
-            let shown = f.shown_match(opts.redact);
+            let shown = super::quoted_match(f, opts);
             let mut msg = if shown.is_empty() {
                 f.message.clone()
             } else {

@@ -10,7 +10,7 @@ pub fn render(reports: &[FileReport], opts: &Options) -> String {
     let mut items = Vec::new();
     for r in reports {
         for f in &r.findings {
-            let shown = f.shown_match(opts.redact);
+            let shown = super::quoted_match(f, opts);
             let description = if shown.is_empty() {
                 f.message.clone()
             } else {

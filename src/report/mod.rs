@@ -49,6 +49,16 @@ pub struct RuleMeta {
     pub suggestion: Option<String>,
 }
 
+/// The matched text as a message may quote it: masked where it must be, and empty for a
+/// suppression problem (the span is the comment itself, which says nothing new).
+pub(crate) fn quoted_match(f: &crate::finding::Finding, opts: &Options) -> String {
+    if f.rule == crate::suppress::RULE {
+        String::new()
+    } else {
+        f.shown_match(opts.redact)
+    }
+}
+
 /// How the report is shown.
 #[derive(Debug, Clone, Copy)]
 pub struct Options {

@@ -97,7 +97,7 @@ pub fn render(
     for r in reports {
         for f in &r.findings {
             let index = used.iter().position(|u| *u == f.rule).unwrap_or(0);
-            let shown = f.shown_match(opts.redact);
+            let shown = super::quoted_match(f, opts);
             let text = if shown.is_empty() {
                 f.message.clone()
             } else {
