@@ -436,13 +436,25 @@ fn check(args: CheckArgs) -> Result<i32> {
                 .map(|s| s.to_string())
                 .collect()
         });
+    // A baseline named in vaglio.toml that was never written is not an error (the
+    // project may be about to write it); one named with --baseline must exist.
     let baseline_path = args.baseline.clone().or_else(|| {
-        config
-            .check
-            .baseline
-            .as_ref()
-            .map(|b| config.base_dir().join(b))
-            .filter(|_| args.write_baseline.is_none())
+        let p = config.check.baseline.as_ref().map(|b| config.base_dir().join(b))?;
+        if args.write_baseline.is_some() {
+            return None;
+        }
+        if !p.exists() {
+            eprintln!(
+                "vaglio: {}: {}",
+                p.display(),
+                lang.pick(
+                    "baseline di vaglio.toml assente, la ignoro (scrivila con --write-baseline)",
+                    "baseline named in vaglio.toml is missing, ignored (write it with --write-baseline)"
+                )
+            );
+            return None;
+        }
+        Some(p)
     });
 
     let inputs = input::collect(&paths, &extensions, &args.stdin_filename);

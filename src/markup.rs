@@ -735,16 +735,27 @@ pub fn blank(text: &str, ranges: &[(usize, usize)]) -> String {
     if ranges.is_empty() {
         return text.to_string();
     }
+    let mut sorted: Vec<(usize, usize)> = ranges.to_vec();
+    sorted.sort_unstable();
     let mut out = String::with_capacity(text.len());
-    for (i, c) in text.char_indices() {
-        if ranges.iter().any(|&(s, e)| i >= s && i < e) && c != '\n' && c != '\r' {
-            for _ in 0..c.len_utf8() {
-                out.push(' ');
-            }
-        } else {
-            out.push(c);
+    let mut at = 0;
+    for (s, e) in sorted {
+        let s = crate::text::floor_char_boundary(text, s.max(at).min(text.len()));
+        let e = crate::text::floor_char_boundary(text, e.min(text.len()));
+        if e <= s {
+            continue;
         }
+        out.push_str(&text[at.min(s)..s]);
+        for c in text[s..e].chars() {
+            if c == '\n' || c == '\r' {
+                out.push(c);
+            } else {
+                out.extend(std::iter::repeat_n(' ', c.len_utf8()));
+            }
+        }
+        at = e;
     }
+    out.push_str(&text[at.min(text.len())..]);
     out
 }
 

@@ -131,6 +131,9 @@ pub fn parse(text: &str, marker: &str, markdown: bool) -> Parsed {
     } else {
         marker.trim()
     };
+    if !text.contains(marker) && !(markdown && text.contains("<!--")) {
+        return parsed;
+    }
     let mut found: Vec<Found> = Vec::new();
     let comments = crate::markup::html_comments(text);
     for &(s, e) in &comments {
