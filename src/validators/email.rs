@@ -26,6 +26,43 @@ pub fn pec(s: &str) -> bool {
     split(s.trim()).is_some_and(|(_, domain)| is_pec(domain))
 }
 
+/// `email-offuscata`: a personal address written to dodge harvesters, as Italian posts
+/// do: `mario.rossi [at] gmail [dot] com`, `mario(at)libero.it`, `mario chiocciola
+/// gmail punto com`. The text must contain such a disguise (a plain address is the
+/// `email-personale` rule's), and once decoded it must be a personal address.
+pub fn email_offuscata(s: &str) -> bool {
+    let Some(decoded) = deobfuscate(s.trim()) else {
+        return false;
+    };
+    email_personale(&decoded)
+}
+
+/// Replaces the spelled-out `@` and `.` and drops the spaces around them; `None` when
+/// the text has no spelled-out `@`.
+fn deobfuscate(s: &str) -> Option<String> {
+    const AT: &[&str] = &[
+        "[at]",
+        "(at)",
+        "[chiocciola]",
+        "(chiocciola)",
+        " at ",
+        " chiocciola ",
+    ];
+    const DOT: &[&str] = &["[dot]", "(dot)", "[punto]", "(punto)", " dot ", " punto "];
+    let mut t = s.to_lowercase();
+    let before = t.clone();
+    for a in AT {
+        t = t.replace(a, "@");
+    }
+    if t == before || t.matches('@').count() != 1 {
+        return None;
+    }
+    for d in DOT {
+        t = t.replace(d, ".");
+    }
+    Some(t.chars().filter(|c| !c.is_whitespace()).collect())
+}
+
 /// Local part and domain of a syntactically valid address.
 fn split(s: &str) -> Option<(&str, &str)> {
     let (local, domain) = s.rsplit_once('@')?;
@@ -301,5 +338,28 @@ mod tests {
         assert!(!pec("mario.rossi@gmail.com"));
         // "asl" only as a whole label or with a number/dash, not any word starting so.
         assert!(email_personale("anna@aslan-design.com"));
+    }
+
+    #[test]
+    fn obfuscated_addresses() {
+        for v in [
+            "mario.rossi [at] gmail [dot] com",
+            "mario.rossi(at)libero.it",
+            "mario chiocciola gmail punto com",
+            "Mario.Rossi [AT] Gmail [DOT] com",
+            "anna [at] libero.it",
+        ] {
+            assert!(email_offuscata(v), "{v}");
+        }
+        for v in [
+            "mario.rossi@gmail.com",
+            "urp [at] comune.esempio.it",
+            "ci vediamo at home",
+            "mario [at] gmail",
+            "a [at] b [at] c.it",
+            "",
+        ] {
+            assert!(!email_offuscata(v), "{v}");
+        }
     }
 }

@@ -97,6 +97,12 @@ pub const VALIDATORS: &[(&str, Validator, &str, &str)] = &[
         "personal e-mail address (not a role mailbox, not a public body's domain)",
     ),
     (
+        "email-offuscata",
+        email::email_offuscata,
+        "indirizzo e-mail personale scritto in forma camuffata ([at], chiocciola, punto)",
+        "personal e-mail address written in disguise ([at], chiocciola, punto)",
+    ),
+    (
         "email-istituzionale",
         email::email_istituzionale,
         "indirizzo e-mail di un ufficio (casella di ruolo o dominio di un ente pubblico)",
