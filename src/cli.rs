@@ -556,6 +556,8 @@ fn check(args: CheckArgs) -> Result<i32> {
         let disclaimer = config.entity.disclaimer.as_deref();
         let mut diffs = String::new();
         let (mut fixed_files, mut changes, mut missing) = (0, 0, 0);
+        let mut stdin_text = String::new();
+        let mut stdin_fixed = false;
         for (i, (item, c, warning)) in checked.iter().enumerate() {
             let shown = &reports[i].findings;
             let pairs: Vec<(usize, &Finding)> = c
@@ -566,11 +568,23 @@ fn check(args: CheckArgs) -> Result<i32> {
                 .filter(|(f, _)| shown.contains(f))
                 .map(|(f, p)| (*p, f))
                 .collect();
-            if pairs.is_empty() {
-                continue;
-            }
             let out = crate::fix::fix(&c.report.text, &c.posts, &pairs, disclaimer);
             missing += out.missing_disclaimer;
+            if args.fix && matches!(item, Input::Stdin { .. }) {
+                // Standard input fixed: the text goes to stdout (unchanged when there is
+                // nothing to fix), so `vaglio check --fix - < a > b` always gives b.
+                stdin_text.push_str(&out.text);
+                stdin_fixed = true;
+                let again = crate::pipeline::check_file(
+                    &settings,
+                    &item.display_name(),
+                    None,
+                    out.text.clone(),
+                )?;
+                changes += out.changes();
+                reports[i] = again.report;
+                continue;
+            }
             if out.text == c.report.text {
                 continue;
             }
@@ -596,10 +610,7 @@ fn check(args: CheckArgs) -> Result<i32> {
                 continue;
             }
             match item {
-                Input::Stdin { .. } => {
-                    write_stdout(&out.text)?;
-                    return Ok(EXIT_CLEAN);
-                }
+                Input::Stdin { .. } => {}
                 Input::File(p) => {
                     crate::fix::write_atomically(p, out.text.as_bytes()).with_context(|| {
                         format!("{}: correzione non scritta / fix not written", p.display())
@@ -637,21 +648,24 @@ fn check(args: CheckArgs) -> Result<i32> {
                 EXIT_FINDINGS
             });
         }
-        if fixed_files > 0 {
-            eprintln!(
-                "vaglio: {}",
-                match lang {
-                    Lang::It => format!(
-                        "{} in {fixed_files} file",
-                        count(lang, changes, "correzione", "correzioni")
-                    ),
-                    Lang::En => format!(
-                        "{} in {}",
-                        count(lang, changes, "fix", "fixes"),
-                        count(lang, fixed_files, "file", "files")
-                    ),
-                }
-            );
+        if fixed_files > 0 || stdin_fixed {
+            if changes > 0 {
+                let fixed_files = fixed_files.max(1);
+                eprintln!(
+                    "vaglio: {}",
+                    match lang {
+                        Lang::It => format!(
+                            "{} in {fixed_files} file",
+                            count(lang, changes, "correzione", "correzioni")
+                        ),
+                        Lang::En => format!(
+                            "{} in {}",
+                            count(lang, changes, "fix", "fixes"),
+                            count(lang, fixed_files, "file", "files")
+                        ),
+                    }
+                );
+            }
             // The fixed files were checked again: apply the baseline to the new reports.
             let mut fresh: Vec<FileReport> = checked
                 .iter()
@@ -666,6 +680,20 @@ fn check(args: CheckArgs) -> Result<i32> {
                 .collect();
             hidden = apply_baseline(&mut fresh);
             reports = fresh;
+        }
+        if stdin_fixed {
+            write_stdout(&stdin_text)?;
+            for p in &problems {
+                eprintln!("vaglio: {p}");
+            }
+            if !problems.is_empty() {
+                return Ok(EXIT_ERROR);
+            }
+            let failing = reports
+                .iter()
+                .flat_map(|r| &r.findings)
+                .any(|f| f.severity >= fail_on);
+            return Ok(if failing { EXIT_FINDINGS } else { EXIT_CLEAN });
         }
     }
 

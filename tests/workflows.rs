@@ -673,6 +673,16 @@ fn fix_on_stdin_prints_the_fixed_text() {
         String::from_utf8_lossy(&out.stdout),
         "Lavoro in Comune.\n\nLe opinioni espresse sono personali e non impegnano il Comune di Pero."
     );
+    assert_eq!(out.status.code(), Some(0));
+    // Nothing to fix: the text comes back unchanged, so a pipe never loses it.
+    let out = vaglio()
+        .current_dir(dir.path())
+        .args(["check", "--no-default-rules", "--rules", &pack(), "--fix", "-"])
+        .write_stdin("Tutto bene, sei un incapace.\n")
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "Tutto bene, sei un incapace.\n");
+    assert_eq!(out.status.code(), Some(1), "what is left is still reported by the exit code");
 }
 
 // ---------------------------------------------------------------- set-up helpers
