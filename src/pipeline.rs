@@ -487,3 +487,101 @@ fn report_directive(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PACK: &str = r#"
+[pack]
+id = "t"
+name = "t"
+version = "1"
+language = "it"
+
+[[rule]]
+id = "offensive/t"
+category = "offensive"
+severity = "error"
+message = "m"
+explain = "e"
+reference = "r"
+terms = ["incapace"]
+tests = { bad = ["incapace"], good = ["capace"] }
+
+[[rule]]
+id = "style/t"
+category = "style"
+severity = "warning"
+profiles = ["institutional"]
+message = "m"
+explain = "e"
+reference = "r"
+terms = ["secondo me"]
+tests = { bad = ["secondo me"], good = ["no"] }
+"#;
+
+    fn settings<'a>(set: &'a RuleSet, config: &'a Config) -> Settings<'a> {
+        Settings {
+            engines: EngineCache::new(set, EngineOptions::default()),
+            set,
+            config,
+            overrides: Vec::new(),
+            base_dir: None,
+            cli_profile: None,
+            cli_role: None,
+            marker: suppress::DEFAULT_MARKER.into(),
+            split: SplitOptions::default(),
+            forced_kind: None,
+            lang: Lang::It,
+            report_suppressions: true,
+        }
+    }
+
+    #[test]
+    fn one_engine_per_option_set_not_per_post() {
+        let mut set = RuleSet::default();
+        set.add_source("t.toml", PACK).unwrap();
+        let config = Config::default();
+        let s = settings(&set, &config);
+        let mut csv = String::from("testo,profilo\n");
+        for i in 0..40 {
+            let p = if i % 2 == 0 {
+                "institutional"
+            } else {
+                "personale"
+            };
+            csv.push_str(&format!("\"secondo me\nsei incapace\",{p}\n"));
+        }
+        let c = check_file(&s, "c.csv", None, csv.clone()).unwrap();
+        assert_eq!(s.engines.built(), 2);
+        // 40 insults, 20 opinions on the institutional rows only.
+        let count = |id: &str| c.report.findings.iter().filter(|f| f.rule == id).count();
+        assert_eq!((count("offensive/t"), count("style/t")), (40, 20));
+        // Lines are the file's: row n starts on line 2n.
+        let first = &c.report.findings[1];
+        assert_eq!(
+            (first.rule.as_str(), first.line, first.column),
+            ("offensive/t", 3, 5)
+        );
+        check_file(&s, "d.csv", None, csv).unwrap();
+        assert_eq!(s.engines.built(), 2);
+    }
+
+    #[test]
+    fn suppressions_inside_csv_cells() {
+        let mut set = RuleSet::default();
+        set.add_source("t.toml", PACK).unwrap();
+        let config = Config::default();
+        let s = settings(&set, &config);
+        let csv = "testo\n\"vaglio-ignore offensive: citazione\nsei incapace\"\nsei incapace\n";
+        let c = check_file(&s, "c.csv", None, csv.to_string()).unwrap();
+        let lines: Vec<(usize, &str)> = c
+            .report
+            .findings
+            .iter()
+            .map(|f| (f.line, f.rule.as_str()))
+            .collect();
+        assert_eq!(lines, [(4, "offensive/t")]);
+    }
+}
