@@ -473,8 +473,18 @@ fn pick_column(names: &[String], wanted: Option<&str>, what: &str, flag: &str) -
 }
 
 fn csv(text: &str, opts: &SplitOptions) -> Result<Vec<Post>> {
-    let start = bom_len(text);
-    let delim = guess_delimiter(&text[start..]);
+    let mut start = bom_len(text);
+    // Excel may write the delimiter on a first line of its own: `sep=;`.
+    let first = text[start..].split('\n').next().unwrap_or("");
+    let hint = first
+        .trim_end_matches('\r')
+        .strip_prefix("sep=")
+        .filter(|d| d.len() == 1)
+        .map(|d| d.as_bytes()[0]);
+    if hint.is_some() {
+        start = (start + first.len() + 1).min(text.len());
+    }
+    let delim = hint.unwrap_or_else(|| guess_delimiter(&text[start..]));
     let records = csv_records(text, start, delim);
     let Some((header, rows)) = records.split_first() else {
         return Ok(Vec::new());
@@ -845,6 +855,10 @@ mod tests {
         )
         .unwrap();
         assert_eq!(by_number[0].text, "2026-01-01");
+        let excel = "sep=,\r\ntesto,note;a;b\r\nciao;a;b,1\r\n";
+        let posts = split(excel, InputKind::Csv, &Default::default()).unwrap();
+        assert_eq!(posts[0].text, "ciao;a;b");
+        assert_eq!(&excel[posts[0].span.0..posts[0].span.1], "ciao;a;b");
     }
 
     #[test]
