@@ -10,7 +10,6 @@ pub mod cli;
 pub mod config;
 pub mod engine;
 pub mod finding;
-pub mod fold;
 pub mod fix;
 pub mod i18n;
 pub mod init;
