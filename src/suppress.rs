@@ -131,7 +131,7 @@ pub fn parse(text: &str, marker: &str, markdown: bool) -> Parsed {
     } else {
         marker.trim()
     };
-    if !text.contains(marker) && !(markdown && text.contains("<!--")) {
+    if !(text.contains(marker) || (markdown && text.contains("<!--"))) {
         return parsed;
     }
     let mut found: Vec<Found> = Vec::new();

@@ -677,12 +677,26 @@ fn fix_on_stdin_prints_the_fixed_text() {
     // Nothing to fix: the text comes back unchanged, so a pipe never loses it.
     let out = vaglio()
         .current_dir(dir.path())
-        .args(["check", "--no-default-rules", "--rules", &pack(), "--fix", "-"])
+        .args([
+            "check",
+            "--no-default-rules",
+            "--rules",
+            &pack(),
+            "--fix",
+            "-",
+        ])
         .write_stdin("Tutto bene, sei un incapace.\n")
         .output()
         .unwrap();
-    assert_eq!(String::from_utf8_lossy(&out.stdout), "Tutto bene, sei un incapace.\n");
-    assert_eq!(out.status.code(), Some(1), "what is left is still reported by the exit code");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "Tutto bene, sei un incapace.\n"
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "what is left is still reported by the exit code"
+    );
 }
 
 // ---------------------------------------------------------------- set-up helpers
@@ -786,4 +800,26 @@ fn hostile_inputs_give_clear_errors_not_panics() {
             assert!(err.contains(name), "{name}: {err}");
         }
     }
+}
+
+#[test]
+fn legacy_csv_is_decoded_with_a_warning_and_binary_files_are_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("w.csv"), b"testo\ncaff\xe8 e sei un incapace\n").unwrap();
+    std::fs::write(d.join("b.txt"), b"PK\x03\x04\0\0binary").unwrap();
+    let (out, err, code) = check(d, &["--no-config", "--format", "concise", "w.csv", "b.txt"]);
+    assert_eq!(code, 1);
+    assert_eq!(out, "w.csv:2:16: error[offensive/test-insulto] Insulto\n");
+    assert!(err.contains("w.csv: non è UTF-8"), "{err}");
+    assert!(err.contains("b.txt: file binario, saltato"), "{err}");
+    // Not fixed: writing it back would change its encoding.
+    std::fs::write(d.join("vaglio.toml"), "[entity]\ndisclaimer = \"D.\"\n").unwrap();
+    std::fs::write(d.join("x.txt"), b"Lavoro in Comune, perch\xe9\n").unwrap();
+    let (_, err, _) = check(d, &["--fix", "x.txt"]);
+    assert!(err.contains("non lo correggo"), "{err}");
+    assert_eq!(
+        std::fs::read(d.join("x.txt")).unwrap(),
+        b"Lavoro in Comune, perch\xe9\n"
+    );
 }
