@@ -3,20 +3,35 @@
 //! automaton over its views plus the few regexes whose keywords are present.
 
 use crate::matchers::conditions::{Condition, Regions};
+use crate::matchers::literals::{Requirement, requirement};
 use crate::matchers::metric;
 use crate::matchers::patterns::LazyRegex;
-use crate::matchers::terms::{
-    MaskableTerm, Owner, TermHit, TermSet, TermSetBuilder, evasion_form, mask_fits,
-};
+use crate::matchers::terms::{MaskableTerm, Owner, TermHit, TermTable, evasion_form, mask_fits};
 use crate::matchers::{Locator, Span};
-use crate::rules::expand::{Placeholders, expand_pattern, expand_term};
+use crate::rules::builtin;
+use crate::rules::expand::{Placeholders, expand_pattern, expand_term, has_placeholder};
 use crate::rules::{
     Category, ConditionDef, LoadedRule, MetricDef, OneOrMany, Profile, Role, RuleSet, Scope,
-    Severity, Within,
+    Severity, ViewKind, Within,
 };
 use crate::text::{View, evasion_view, word_view};
 use crate::validators::{self, Validator};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use anyhow::{Result, anyhow, bail};
+use std::cell::OnceCell;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
+
+/// A post longer than this is matched with the automaton of every term (built once) rather
+/// than one of the terms its words can start.
+const SMALL_POST: usize = 16 * 1024;
+/// After this many bytes in a run, every post uses the full automaton: its one-off cost is
+/// then smaller than rebuilding small ones.
+const SMALL_RUN: usize = 1024 * 1024;
+/// Texts longer than this are checked in chunks cut at blank lines or line breaks, so memory
+/// stays flat on huge files (a 100 MB file is not one post).
+pub const MAX_POST: usize = 1024 * 1024;
 
 /// What the engine is compiled for.
 #[derive(Debug, Clone)]
@@ -49,7 +64,7 @@ impl Default for EngineOptions {
 
 enum Kind {
     Terms,
-    Patterns(Vec<LazyRegex>),
+    Patterns(Vec<Arc<LazyRegex>>),
     Metric(MetricDef),
 }
 
@@ -88,12 +103,170 @@ pub struct Hit {
     pub rule: usize,
 }
 
+/// What the regexes need to match: required literals (found by substring search in a short
+/// post, by one automaton per haystack in a long one) and a count of numeric characters. A
+/// regex runs, and is compiled, only when its requirement is met.
+struct LiteralGate {
+    /// Literal → regexes it opens, over the original text (ASCII case-insensitive).
+    raw: Vec<(String, Vec<usize>)>,
+    /// Over the word view (already lower case).
+    words: Vec<(String, Vec<usize>)>,
+    /// Per regex: whether it needs a literal, and how many numeric characters.
+    needs: Vec<(bool, usize)>,
+    raw_ac: OnceLock<Option<AhoCorasick>>,
+    words_ac: OnceLock<Option<AhoCorasick>>,
+}
+
+#[derive(Default)]
+struct GateBuilder {
+    raw: HashMap<String, Vec<usize>>,
+    words: HashMap<String, Vec<usize>>,
+    needs: Vec<(bool, usize)>,
+    /// One compiled regex per distinct pattern: many rules share context patterns (a
+    /// person's initials, a name), and each compile costs a fraction of a millisecond.
+    shared: HashMap<(String, ViewKind), Arc<LazyRegex>>,
+}
+
+impl GateBuilder {
+    /// The regex for a pattern (`source` as written, `filled` with placeholders), shared
+    /// with every other rule that uses the same one, and gated by its requirement.
+    fn regex(
+        &mut self,
+        source: &str,
+        filled: String,
+        view: ViewKind,
+        builtin_rule: bool,
+    ) -> Arc<LazyRegex> {
+        let key = (filled, view);
+        if let Some(re) = self.shared.get(&key) {
+            return re.clone();
+        }
+        let mut re = LazyRegex::new(key.0.clone(), view);
+        self.gate(&mut re, literals_for(source, builtin_rule));
+        let re = Arc::new(re);
+        self.shared.insert(key, re.clone());
+        re
+    }
+
+    /// Gives a regex its gate, if its requirement is known and useful.
+    fn gate(&mut self, re: &mut LazyRegex, req: Option<Requirement>) {
+        let Some(req) = req.filter(|r| !r.literals.is_empty() || r.min_digits > 0) else {
+            return;
+        };
+        let id = self.needs.len();
+        self.needs.push((!req.literals.is_empty(), req.min_digits));
+        let map = match re.view {
+            ViewKind::Raw => &mut self.raw,
+            ViewKind::Words => &mut self.words,
+        };
+        for l in req.literals {
+            map.entry(l).or_default().push(id);
+        }
+        re.gate = Some(id);
+    }
+
+    fn build(self) -> LiteralGate {
+        let mut raw: Vec<(String, Vec<usize>)> = self.raw.into_iter().collect();
+        let mut words: Vec<(String, Vec<usize>)> = self.words.into_iter().collect();
+        raw.sort();
+        words.sort();
+        LiteralGate {
+            raw,
+            words,
+            needs: self.needs,
+            raw_ac: OnceLock::new(),
+            words_ac: OnceLock::new(),
+        }
+    }
+}
+
+impl LiteralGate {
+    /// Which gated regexes may match.
+    fn open(&self, text: &str, words: &View, big: bool) -> Vec<bool> {
+        let mut found = vec![false; self.needs.len()];
+        let lower;
+        let hays = [
+            (&self.raw, &self.raw_ac, true, {
+                lower = if big || self.raw.is_empty() {
+                    String::new()
+                } else {
+                    text.to_ascii_lowercase()
+                };
+                if big { text } else { lower.as_str() }
+            }),
+            (&self.words, &self.words_ac, false, words.text.as_str()),
+        ];
+        for (lits, ac_cell, ci, hay) in hays {
+            if lits.is_empty() {
+                continue;
+            }
+            if big {
+                let ac = ac_cell.get_or_init(|| {
+                    AhoCorasickBuilder::new()
+                        .match_kind(MatchKind::Standard)
+                        .ascii_case_insensitive(ci)
+                        .build(lits.iter().map(|l| l.0.as_str()))
+                        .ok()
+                });
+                match ac {
+                    Some(ac) => {
+                        for m in ac.find_overlapping_iter(hay) {
+                            for &id in &lits[m.pattern().as_usize()].1 {
+                                found[id] = true;
+                            }
+                        }
+                    }
+                    None => found.iter_mut().for_each(|f| *f = true),
+                }
+            } else {
+                for (lit, ids) in lits {
+                    if hay.contains(lit.as_str()) {
+                        for &id in ids {
+                            found[id] = true;
+                        }
+                    }
+                }
+            }
+        }
+        let digits = if self.needs.iter().any(|n| n.1 > 0) {
+            text.chars().filter(|c| c.is_numeric()).count()
+        } else {
+            0
+        };
+        self.needs
+            .iter()
+            .zip(found)
+            .map(|(&(needs_literal, min_digits), found)| {
+                (found || !needs_literal) && digits >= min_digits
+            })
+            .collect()
+    }
+}
+
+fn may_match(re: &LazyRegex, open: &[bool]) -> bool {
+    re.gate.is_none_or(|g| open.get(g).copied().unwrap_or(true))
+}
+
 pub struct Engine {
     pub rules: Vec<ActiveRule>,
-    terms: TermSet,
-    evasion: Option<TermSet>,
+    terms: TermTable,
+    evasion: Option<TermTable>,
     maskable: Vec<MaskableTerm>,
+    gate: LiteralGate,
     contacts: Vec<String>,
+    /// Bytes checked so far in this run.
+    checked: AtomicUsize,
+}
+
+/// The owner a precomputed (rule, kind, slot) stands for in this engine.
+fn owner_for(rule: usize, kind: u8, slot: u16) -> Option<Owner> {
+    Some(match kind {
+        0 => Owner::Match(rule),
+        1 => Owner::Condition(rule, slot as usize),
+        2 => Owner::Exception(rule),
+        3 => Owner::Keyword(rule),
+        _ => return None,
+    })
 }
 
 /// Whether a selector (rule id or category id) names a rule.
@@ -114,8 +287,12 @@ pub fn check_selectors(set: &RuleSet, selectors: &[String]) -> Result<()> {
     Ok(())
 }
 
-fn conditions_of(def: &Option<OneOrMany<ConditionDef>>) -> Vec<ConditionDef> {
-    def.clone().map(OneOrMany::into_vec).unwrap_or_default()
+fn conditions_of(def: &Option<OneOrMany<ConditionDef>>) -> &[ConditionDef] {
+    match def {
+        Some(OneOrMany::One(c)) => std::slice::from_ref(c),
+        Some(OneOrMany::Many(v)) => v,
+        None => &[],
+    }
 }
 
 impl Engine {
@@ -123,9 +300,13 @@ impl Engine {
         check_selectors(set, &opts.select)?;
         check_selectors(set, &opts.ignore)?;
         let ph = &opts.placeholders;
-        let mut terms = TermSetBuilder::default();
-        let mut evasion = TermSetBuilder::default();
+        // Terms expanded at run time: user packs, placeholders, rules not precomputed.
+        let mut terms: Vec<(String, bool, Owner)> = Vec::new();
+        let mut evasion: Vec<(String, bool, Owner)> = Vec::new();
         let mut maskable = Vec::new();
+        let mut gates = GateBuilder::default();
+        // Active built-in rules whose terms come from the precomputed tables.
+        let mut precomputed: HashMap<&str, (usize, bool)> = HashMap::new();
         let mut rules = Vec::new();
         for loaded in &set.rules {
             let def = &loaded.def;
@@ -137,14 +318,17 @@ impl Engine {
             }
             let r = rules.len();
             let ctx = |e: anyhow::Error| anyhow!("regola «{}» ({}): {e:#}", def.id, loaded.origin);
+            let builtin_rule = loaded.origin.starts_with("builtin:");
+            let pre = builtin_rule && builtin::is_precomputed(&def.id);
+            // Which terms this run expands itself: all of them, or only the placeholders.
+            let runtime = |t: &&String| !pre || has_placeholder(t);
             let kind = if !def.terms.is_empty() {
-                let mut any = false;
-                for t in &def.terms {
+                let mut any = pre && def.terms.iter().any(|t| !has_placeholder(t));
+                for t in def.terms.iter().filter(runtime) {
                     for spec in expand_term(t, ph).map_err(ctx)? {
                         any = true;
-                        terms.add(&spec.words, spec.stem, Owner::Match(r));
                         if def.evasion {
-                            evasion.add(&evasion_form(&spec.words), spec.stem, Owner::Match(r));
+                            evasion.push((evasion_form(&spec.words), spec.stem, Owner::Match(r)));
                             if !spec.words.contains(' ') {
                                 maskable.push(MaskableTerm {
                                     letters: spec.words.chars().collect(),
@@ -153,6 +337,7 @@ impl Engine {
                                 });
                             }
                         }
+                        terms.push((spec.words, spec.stem, Owner::Match(r)));
                     }
                 }
                 if !any {
@@ -161,12 +346,12 @@ impl Engine {
                 }
                 Kind::Terms
             } else if !def.patterns.is_empty() {
-                let regexes: Vec<LazyRegex> = def
-                    .patterns
-                    .iter()
-                    .filter_map(|p| expand_pattern(p, ph))
-                    .map(|p| LazyRegex::new(p, def.on))
-                    .collect();
+                let mut regexes = Vec::new();
+                for p in &def.patterns {
+                    if let Some(filled) = expand_pattern(p, ph) {
+                        regexes.push(gates.regex(p, filled, def.on, builtin_rule));
+                    }
+                }
                 if regexes.is_empty() {
                     continue;
                 }
@@ -182,14 +367,14 @@ impl Engine {
             } else {
                 bail!("regola «{}»: nessun matcher", def.id);
             };
-            for t in &def.exceptions {
+            for t in def.exceptions.iter().filter(runtime) {
                 for spec in expand_term(t, ph).map_err(ctx)? {
-                    terms.add(&spec.words, spec.stem, Owner::Exception(r));
+                    terms.push((spec.words, spec.stem, Owner::Exception(r)));
                 }
             }
-            for t in &def.keywords {
+            for t in def.keywords.iter().filter(runtime) {
                 for spec in expand_term(t, ph).map_err(ctx)? {
-                    terms.add(&spec.words, spec.stem, Owner::Keyword(r));
+                    terms.push((spec.words, spec.stem, Owner::Keyword(r)));
                 }
             }
             let near = conditions_of(&def.near);
@@ -201,21 +386,25 @@ impl Engine {
                 .chain(unless.iter().map(|c| (c, Within::Region(Scope::Sentence))))
                 .chain(def.require.iter().map(|c| (c, Within::Region(Scope::Post))));
             for (slot, (c, default_within)) in defaults.enumerate() {
-                for t in &c.terms {
+                for t in c.terms.iter().filter(runtime) {
                     for spec in expand_term(t, ph).map_err(ctx)? {
-                        terms.add(&spec.words, spec.stem, Owner::Condition(r, slot));
+                        terms.push((spec.words, spec.stem, Owner::Condition(r, slot)));
+                    }
+                }
+                let mut patterns = Vec::new();
+                for p in &c.patterns {
+                    if let Some(filled) = expand_pattern(p, ph) {
+                        patterns.push(gates.regex(p, filled, c.on, builtin_rule));
                     }
                 }
                 conditions.push(Condition {
                     within: c.within.unwrap_or(default_within),
                     direction: c.direction,
-                    patterns: c
-                        .patterns
-                        .iter()
-                        .filter_map(|p| expand_pattern(p, ph))
-                        .map(|p| LazyRegex::new(p, c.on))
-                        .collect(),
+                    patterns,
                 });
+            }
+            if pre {
+                precomputed.insert(def.id.as_str(), (r, def.evasion));
             }
             let validate = match &def.validate {
                 Some(name) => Some(validators::lookup(name).ok_or_else(|| {
@@ -241,22 +430,98 @@ impl Engine {
                 has_require: def.require.is_some(),
             });
         }
-        let evasion = if evasion.is_empty() {
+        let owners: Vec<Option<Owner>> = builtin::OWNERS
+            .iter()
+            .map(|(id, kind, slot)| {
+                precomputed
+                    .get(id)
+                    .and_then(|&(r, _)| owner_for(r, *kind, *slot))
+            })
+            .collect();
+        for &(w, stem, o) in builtin::MASKABLE {
+            if let Some(Some(Owner::Match(r))) = owners.get(o as usize) {
+                maskable.push(MaskableTerm {
+                    letters: w.chars().collect(),
+                    stem,
+                    rule: *r,
+                });
+            }
+        }
+        let any_static_evasion = precomputed.values().any(|&(_, ev)| ev);
+        let evasion = if evasion.is_empty() && !any_static_evasion {
             None
         } else {
-            Some(evasion.build()?)
+            Some(TermTable::new(
+                builtin::EVASION_TERMS,
+                owners.clone(),
+                evasion,
+            ))
         };
         Ok(Engine {
             rules,
-            terms: terms.build()?,
+            terms: TermTable::new(builtin::TERMS, owners, terms),
             evasion,
             maskable,
+            gate: gates.build(),
             contacts: opts.contacts.iter().map(|c| contact_key(c)).collect(),
+            checked: AtomicUsize::new(0),
         })
     }
 
-    /// Checks one post; hits are sorted by position and de-duplicated.
+    /// Checks one post; hits are sorted by position and de-duplicated. A text longer than
+    /// [`MAX_POST`] is checked in chunks cut at blank lines or line breaks.
     pub fn check(&self, text: &str) -> Result<Vec<Hit>> {
+        if text.len() <= MAX_POST {
+            return self.check_post(text);
+        }
+        use rayon::prelude::*;
+        let chunks = split_chunks(text, MAX_POST);
+        let parts: Vec<Result<Vec<Hit>>> = chunks
+            .par_iter()
+            .map(|&(base, chunk)| {
+                self.check_post(chunk).map(|hits| {
+                    hits.into_iter()
+                        .map(|h| Hit {
+                            start: h.start + base,
+                            end: h.end + base,
+                            rule: h.rule,
+                        })
+                        .collect()
+                })
+            })
+            .collect();
+        let mut all = Vec::new();
+        for p in parts {
+            all.extend(p?);
+        }
+        Ok(all)
+    }
+
+    /// Every term hit in a view: with the automaton of every term for large inputs, else
+    /// by looking each word up in the sorted tables.
+    fn find_terms(
+        &self,
+        table: &TermTable,
+        view: &View,
+        big: bool,
+        accept: impl FnMut(usize, usize) -> bool,
+        out: &mut Vec<TermHit>,
+    ) -> Result<()> {
+        if big {
+            table.full()?.find(view, accept, out);
+        } else {
+            table.find_direct(view, accept, out);
+        }
+        Ok(())
+    }
+
+    fn check_post(&self, text: &str) -> Result<Vec<Hit>> {
+        let before = self.checked.fetch_add(text.len(), Ordering::Relaxed);
+        self.check_post_with(text, text.len() > SMALL_POST || before > SMALL_RUN)
+    }
+
+    /// `full`: match with the automaton of every term instead of the post's own.
+    fn check_post_with(&self, text: &str, big: bool) -> Result<Vec<Hit>> {
         let words = word_view(text);
         let locate = Locator {
             tokens: &words.tokens,
@@ -266,14 +531,16 @@ impl Engine {
             .collect();
 
         let mut term_hits = Vec::new();
-        self.terms.find(&words, |_, _| true, &mut term_hits);
+        self.find_terms(&self.terms, &words, big, |_, _| true, &mut term_hits)?;
         self.record_terms(&words, &locate, &term_hits, &mut state);
 
-        if let Some(ev_terms) = &self.evasion {
+        if let Some(ev_table) = &self.evasion {
             let (ev, masked) = evasion_view(text);
             let mut ev_hits = Vec::new();
-            ev_terms.find(
+            self.find_terms(
+                ev_table,
                 &ev,
+                big,
                 |s, e| {
                     let a = ev.token_at(s);
                     let b = ev.token_at(e.saturating_sub(1));
@@ -282,7 +549,7 @@ impl Engine {
                         .is_some_and(|t| t.iter().any(|t| t.evasive))
                 },
                 &mut ev_hits,
-            );
+            )?;
             self.record_terms(&ev, &locate, &ev_hits, &mut state);
             for word in &masked {
                 for term in &self.maskable {
@@ -295,6 +562,7 @@ impl Engine {
             }
         }
 
+        let open = self.gate.open(text, &words, big);
         let mut buf = Vec::new();
         for (r, rule) in self.rules.iter().enumerate() {
             match &rule.kind {
@@ -302,7 +570,7 @@ impl Engine {
                     if rule.has_keywords && !state[r].keyword {
                         continue;
                     }
-                    for re in regexes {
+                    for re in regexes.iter().filter(|re| may_match(re, &open)) {
                         buf.clear();
                         re.find(text, &words, rule.boundary, &mut buf)
                             .map_err(|e| anyhow!("regola «{}»: {e}", rule.id()))?;
@@ -325,7 +593,7 @@ impl Engine {
             }
         }
 
-        let regions = Regions::new(text);
+        let regions = OnceCell::new();
         let mut hits = Vec::new();
         for (r, rule) in self.rules.iter().enumerate() {
             let st = &mut state[r];
@@ -334,7 +602,7 @@ impl Engine {
             }
             // Condition patterns run only for rules that have something to judge.
             for (slot, cond) in rule.conditions.iter().enumerate() {
-                for re in &cond.patterns {
+                for re in cond.patterns.iter().filter(|re| may_match(re, &open)) {
                     buf.clear();
                     re.find(text, &words, true, &mut buf)
                         .map_err(|e| anyhow!("regola «{}»: {e}", rule.id()))?;
@@ -351,9 +619,10 @@ impl Engine {
             }
             let holds = |slot: usize, c: &Span| {
                 let cond = &rule.conditions[slot];
-                st.conds
-                    .get(slot)
-                    .is_some_and(|hits| hits.iter().any(|h| cond.holds(&regions, c, h)))
+                st.conds.get(slot).is_some_and(|hits| {
+                    let regions = regions.get_or_init(|| Regions::new(text));
+                    hits.iter().any(|h| cond.holds(regions, c, h))
+                })
             };
             cands.retain(|c| (0..rule.n_near).all(|slot| holds(slot, c)));
             cands
@@ -453,6 +722,46 @@ fn metric_hit(m: &MetricDef, text: &str, words: &View) -> Option<(usize, usize)>
     if fires { first_line_span(text) } else { None }
 }
 
+/// The required literals of a pattern: precomputed for the built-in packs, extracted here
+/// for the others.
+fn literals_for(pattern: &str, builtin_rule: bool) -> Option<Requirement> {
+    if builtin_rule && let Some(req) = builtin::requirement_of(pattern) {
+        return Some(req);
+    }
+    requirement(pattern)
+}
+
+/// Cuts a long text into chunks of at most `max` bytes, preferring a blank line, then a line
+/// break, then a space, as the place to cut.
+pub fn split_chunks(text: &str, max: usize) -> Vec<(usize, &str)> {
+    let mut out = Vec::new();
+    let mut pos = 0;
+    while pos < text.len() {
+        if text.len() - pos <= max {
+            out.push((pos, &text[pos..]));
+            break;
+        }
+        let limit = crate::text::floor_char_boundary(text, pos + max);
+        let window = &text[pos..limit];
+        let cut = window
+            .rfind("\n\n")
+            .map(|i| i + 2)
+            .or_else(|| window.rfind('\n').map(|i| i + 1))
+            .or_else(|| window.rfind(' ').map(|i| i + 1))
+            .filter(|&i| i > 0)
+            .unwrap_or(window.len().max(1));
+        let end = crate::text::floor_char_boundary(text, pos + cut).max(pos + 1);
+        let end = if text.is_char_boundary(end) {
+            end
+        } else {
+            limit
+        };
+        out.push((pos, &text[pos..end]));
+        pos = end;
+    }
+    out
+}
+
 /// The comparable form of a contact: digits only for numbers (without the +39/0039
 /// prefix), lower case without spaces for addresses.
 pub fn contact_key(s: &str) -> String {
@@ -515,6 +824,58 @@ tests = {{ bad = ["x"], good = ["y"] }}
             .iter()
             .map(|h| text[h.start..h.end].to_string())
             .collect()
+    }
+
+    /// The per-post automaton and the full one must find exactly the same things: checked
+    /// on every example of every built-in rule, in every profile.
+    #[test]
+    fn small_and_full_automata_agree() {
+        let set = RuleSet::builtin().unwrap();
+        let texts: Vec<String> = set
+            .rules
+            .iter()
+            .filter_map(|r| r.def.tests.as_ref())
+            .flat_map(|t| t.bad.iter().chain(&t.good))
+            .map(|e| e.text().to_string())
+            .collect();
+        for profile in Profile::ALL {
+            let e = Engine::new(
+                &set,
+                &EngineOptions {
+                    profile,
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+            for t in &texts {
+                assert_eq!(
+                    e.check_post_with(t, false).unwrap(),
+                    e.check_post_with(t, true).unwrap(),
+                    "{t}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn long_texts_are_checked_in_chunks_with_exact_offsets() {
+        let (e, _) = engine(&pack("terms = [\"cazzo\"]"), EngineOptions::default());
+        let para = "Un paragrafo tranquillo con parole normali e nessun problema.\n\n";
+        let mut text = para.repeat(MAX_POST / para.len() + 10);
+        text.push_str("che cazzo");
+        let hits = e.check(&text).unwrap();
+        assert_eq!(hits.len(), 1);
+        assert_eq!(&text[hits[0].start..hits[0].end], "cazzo");
+        let chunks = split_chunks(&text, MAX_POST);
+        assert!(chunks.len() >= 2);
+        assert_eq!(chunks.iter().map(|c| c.1.len()).sum::<usize>(), text.len());
+    }
+
+    #[test]
+    fn chunks_respect_char_boundaries() {
+        let text = "è".repeat(1000);
+        let chunks = split_chunks(&text, 7);
+        assert_eq!(chunks.iter().map(|c| c.1).collect::<String>(), text);
     }
 
     #[test]

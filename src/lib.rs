@@ -11,6 +11,7 @@ pub mod config;
 pub mod engine;
 pub mod finding;
 pub mod fix;
+pub mod fold;
 pub mod i18n;
 pub mod init;
 pub mod input;

@@ -5,7 +5,6 @@
 //! words joined by one space), reporting happens on the original: that is why columns and
 //! carets never shift on accents, emoji or CRLF.
 
-use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
 /// Line starts of a text, to turn byte offsets into 1-based line and column.
@@ -78,111 +77,7 @@ pub fn floor_char_boundary(text: &str, mut i: usize) -> usize {
     i
 }
 
-/// Characters that carry no text: zero-width spaces and joiners, soft hyphen, BOM, word
-/// joiner. They are skipped by the views, so `caz\u{200b}zo` is one word.
-pub fn is_invisible(c: char) -> bool {
-    matches!(
-        c,
-        '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}' | '\u{180E}' | '\u{2061}'..='\u{2064}'
-    )
-}
-
-/// Latin look-alikes from Cyrillic and Greek that NFKC leaves alone. Written by hand: the
-/// full Unicode confusables table (as in `unicode-security`) also folds legitimate Latin
-/// letters and digits into each other, which is wrong for Italian prose.
-fn homoglyph(c: char) -> Option<char> {
-    Some(match c {
-        'а' | 'α' => 'a',
-        'в' | 'β' => 'b',
-        'с' | 'ϲ' => 'c',
-        'е' | 'ё' | 'ε' => 'e',
-        'һ' => 'h',
-        'і' | 'ї' | 'ι' => 'i',
-        'ј' => 'j',
-        'к' | 'κ' => 'k',
-        'м' => 'm',
-        'н' | 'η' => 'n',
-        'о' | 'ο' | 'σ' => 'o',
-        'р' | 'ρ' => 'p',
-        'ѕ' => 's',
-        'т' | 'τ' => 't',
-        'у' | 'υ' => 'u',
-        'х' | 'χ' => 'x',
-        'ν' => 'v',
-        'ԝ' | 'ω' => 'w',
-        'ᴢ' => 'z',
-        _ => return None,
-    })
-}
-
-/// Folds one original character into its normalised form: NFKC compatibility, accents
-/// removed, lower case, typographic apostrophes unified, Cyrillic/Greek look-alikes to Latin.
-/// Returns whether a look-alike was folded (evidence of an evasion).
-pub fn fold_char(c: char, out: &mut String) -> bool {
-    if c.is_ascii() {
-        out.push(c.to_ascii_lowercase());
-        return false;
-    }
-    if is_invisible(c) {
-        return false;
-    }
-    if matches!(
-        c,
-        '\u{2018}' | '\u{2019}' | '\u{02BC}' | '\u{00B4}' | '\u{2032}'
-    ) {
-        out.push('\'');
-        return false;
-    }
-    let lower_c: Vec<char> = c.to_lowercase().collect();
-    if let [single] = lower_c.as_slice()
-        && let Some(h) = homoglyph(*single)
-    {
-        out.push(h);
-        return true;
-    }
-    for d in lower_c.into_iter().nfkd() {
-        if is_combining_mark(d) {
-            continue;
-        }
-        for l in d.to_lowercase() {
-            if let Some(h) = homoglyph(l) {
-                out.push(h);
-            } else {
-                out.push(l);
-            }
-        }
-    }
-    false
-}
-
-/// Folds a whole string the way the views fold text (used for terms and contacts).
-pub fn fold(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        fold_char(c, &mut out);
-    }
-    out
-}
-
-/// Folds a term into the word-view form: folded words joined by one space.
-pub fn fold_words(s: &str) -> String {
-    let folded = if s.is_ascii() {
-        s.to_ascii_lowercase()
-    } else {
-        fold(s)
-    };
-    let mut out = String::with_capacity(folded.len());
-    for word in folded.split(|c: char| !c.is_alphanumeric()) {
-        if word.is_empty() {
-            continue;
-        }
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(word);
-    }
-    out
-}
+pub use crate::fold::{collapse_runs, fold, fold_char, fold_words, is_invisible};
 
 /// One word of a view.
 #[derive(Debug, Clone, Copy)]
@@ -337,19 +232,6 @@ fn leet(c: char) -> Option<char> {
 /// Characters that hide a letter: `c***o`, `m#rda`.
 pub fn is_mask(c: char) -> bool {
     matches!(c, '*' | '#' | '%' | '§')
-}
-
-/// Collapses every run of one repeated character into one (`caaazzo` → `cazo`).
-pub fn collapse_runs(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut last = None;
-    for c in s.chars() {
-        if Some(c) != last {
-            out.push(c);
-        }
-        last = Some(c);
-    }
-    out
 }
 
 /// A raw token of the evasion tokeniser: letters, digits, leet symbols and masks.

@@ -8,7 +8,7 @@ use crate::rules::{Direction, Scope, Within};
 pub struct Condition {
     pub within: Within,
     pub direction: Direction,
-    pub patterns: Vec<LazyRegex>,
+    pub patterns: Vec<std::sync::Arc<LazyRegex>>,
 }
 
 /// Where the sentences and lines of a post start, for region conditions.

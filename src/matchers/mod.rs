@@ -3,6 +3,7 @@
 //! and metrics over the whole post.
 
 pub mod conditions;
+pub mod literals;
 pub mod metric;
 pub mod patterns;
 pub mod terms;

@@ -5,8 +5,9 @@
 
 use crate::text::{MaskedWord, View, collapse_runs};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, anyhow};
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 /// What a term is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -112,6 +113,132 @@ impl TermSet {
                         norm_start: s,
                         norm_end: end,
                     });
+                }
+            }
+        }
+    }
+}
+
+/// Every term the engine knows, in two sorted lists: the built-in tables precomputed by the
+/// build script, and the terms expanded at run time (user packs, placeholders). A short post
+/// gets an automaton of just the terms whose first word it contains (building one for every
+/// term costs more than checking the post); a large input, or a run past a few megabytes,
+/// gets the automaton of every term, built once.
+pub struct TermTable {
+    static_terms: &'static [(&'static str, bool, u32)],
+    /// Owner of each precomputed owner index, `None` where the rule is not active.
+    static_owners: Vec<Option<Owner>>,
+    dynamic: Vec<(String, bool, Owner)>,
+    full: OnceLock<std::result::Result<TermSet, String>>,
+}
+
+impl TermTable {
+    pub fn new(
+        static_terms: &'static [(&'static str, bool, u32)],
+        static_owners: Vec<Option<Owner>>,
+        mut dynamic: Vec<(String, bool, Owner)>,
+    ) -> Self {
+        dynamic.sort_by(|a, b| a.0.cmp(&b.0));
+        TermTable {
+            static_terms,
+            static_owners,
+            dynamic,
+            full: OnceLock::new(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.dynamic.is_empty() && !self.static_owners.iter().any(Option::is_some)
+    }
+
+    fn owner(&self, i: u32) -> Option<Owner> {
+        self.static_owners.get(i as usize).copied().flatten()
+    }
+
+    /// The automaton of every active term, built on first use.
+    pub fn full(&self) -> Result<&TermSet> {
+        self.full
+            .get_or_init(|| {
+                let mut b = TermSetBuilder::default();
+                for &(w, stem, o) in self.static_terms {
+                    if let Some(owner) = self.owner(o) {
+                        b.add(w, stem, owner);
+                    }
+                }
+                for (w, stem, owner) in &self.dynamic {
+                    b.add(w, *stem, *owner);
+                }
+                b.build().map_err(|e| format!("{e:#}"))
+            })
+            .as_ref()
+            .map_err(|e| anyhow!("{e}"))
+    }
+
+    /// Every whole-word hit in a view without building an automaton: at each word, the
+    /// sorted tables give the terms that start with it (and the stems that begin it), and
+    /// each is compared in place. For a short post this costs far less than building the
+    /// automaton of every term; the results are the same as [`TermSet::find`] on
+    /// [`TermTable::full`] (a test checks it on every built-in example).
+    pub fn find_direct(
+        &self,
+        view: &View,
+        mut accept: impl FnMut(usize, usize) -> bool,
+        out: &mut Vec<TermHit>,
+    ) {
+        let text = view.text.as_str();
+        for tok in &view.tokens {
+            let pos = tok.norm_start;
+            let word = &text[pos..tok.norm_end];
+            let rest = &text[pos..];
+            let mut hit = |w: &str, stem: bool, owner: Owner, out: &mut Vec<TermHit>| {
+                if !rest.starts_with(w) {
+                    return;
+                }
+                let e = pos + w.len();
+                if !stem && !view.ends_word(e) {
+                    return;
+                }
+                let end = if stem { view.word_end(e) } else { e };
+                if accept(pos, end) {
+                    out.push(TermHit {
+                        owner,
+                        norm_start: pos,
+                        norm_end: end,
+                    });
+                }
+            };
+            // Terms equal to the word or starting with it and a space: contiguous in sort
+            // order, since a space sorts before every letter and digit.
+            let starts = |w: &str| {
+                w == word || (w.starts_with(word) && w.as_bytes().get(word.len()) == Some(&b' '))
+            };
+            let from = self.static_terms.partition_point(|t| t.0 < word);
+            for &(w, stem, o) in self.static_terms[from..].iter().take_while(|t| starts(t.0)) {
+                if let Some(owner) = self.owner(o) {
+                    hit(w, stem, owner, out);
+                }
+            }
+            let from = self.dynamic.partition_point(|t| t.0.as_str() < word);
+            for (w, stem, owner) in self.dynamic[from..].iter().take_while(|t| starts(&t.0)) {
+                hit(w, *stem, *owner, out);
+            }
+            // Stems that are a proper prefix of the word.
+            for (i, _) in word.char_indices().skip(1) {
+                let prefix = &word[..i];
+                let from = self.static_terms.partition_point(|t| t.0 < prefix);
+                for &(w, stem, o) in self.static_terms[from..]
+                    .iter()
+                    .take_while(|t| t.0 == prefix)
+                {
+                    if stem && let Some(owner) = self.owner(o) {
+                        hit(w, stem, owner, out);
+                    }
+                }
+                let from = self.dynamic.partition_point(|t| t.0.as_str() < prefix);
+                for (w, stem, owner) in self.dynamic[from..].iter().take_while(|t| t.0 == prefix) {
+                    if *stem {
+                        hit(w, *stem, *owner, out);
+                    }
                 }
             }
         }

@@ -1,45 +1,29 @@
-//! The built-in packs, embedded at compile time so that `vaglio check` needs no set-up.
+//! The built-in packs, embedded at compile time so that `vaglio check` needs no set-up, with
+//! the tables the build script precomputes from them (see build.rs): expanded terms, their
+//! owners, and the required literals of every regex.
 
-/// (file name, TOML source) of every pack in `rules/`. A test checks that no file of the
-/// folder is missing here.
-pub const PACKS: &[(&str, &str)] = &[
-    (
-        "rules/confidentiality.toml",
-        include_str!("../../rules/confidentiality.toml"),
-    ),
-    (
-        "rules/personal-data.toml",
-        include_str!("../../rules/personal-data.toml"),
-    ),
-    (
-        "rules/offensive.toml",
-        include_str!("../../rules/offensive.toml"),
-    ),
-    (
-        "rules/disclaimer.toml",
-        include_str!("../../rules/disclaimer.toml"),
-    ),
-    (
-        "rules/reputation.toml",
-        include_str!("../../rules/reputation.toml"),
-    ),
-    (
-        "rules/political.toml",
-        include_str!("../../rules/political.toml"),
-    ),
-    (
-        "rules/advertising.toml",
-        include_str!("../../rules/advertising.toml"),
-    ),
-    (
-        "rules/security.toml",
-        include_str!("../../rules/security.toml"),
-    ),
-    ("rules/style.toml", include_str!("../../rules/style.toml")),
-];
+include!(concat!(env!("OUT_DIR"), "/builtin_data.rs"));
+
+/// Whether a rule's terms are in the precomputed tables.
+pub fn is_precomputed(rule_id: &str) -> bool {
+    PRECOMPUTED.binary_search(&rule_id).is_ok()
+}
+
+/// The precomputed requirement of a built-in regex, or `None` if it was not precomputed.
+pub fn requirement_of(pattern: &str) -> Option<crate::matchers::literals::Requirement> {
+    LITERALS
+        .binary_search_by(|(p, ..)| (*p).cmp(pattern))
+        .ok()
+        .map(|i| crate::matchers::literals::Requirement {
+            literals: LITERALS[i].1.iter().map(|s| s.to_string()).collect(),
+            min_digits: LITERALS[i].2,
+        })
+}
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
     fn every_pack_file_is_embedded() {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
@@ -51,8 +35,58 @@ mod tests {
             .map(|n| format!("rules/{n}"))
             .collect();
         on_disk.sort();
-        let mut embedded: Vec<String> = super::PACKS.iter().map(|p| p.0.to_string()).collect();
-        embedded.sort();
+        let embedded: Vec<String> = PACKS.iter().map(|p| p.0.to_string()).collect();
         assert_eq!(on_disk, embedded);
+    }
+
+    #[test]
+    fn every_builtin_rule_is_precomputed() {
+        let set = crate::rules::RuleSet::builtin().unwrap();
+        for r in &set.rules {
+            assert!(is_precomputed(&r.def.id), "{}", r.def.id);
+        }
+    }
+
+    /// The tables must say exactly what run-time expansion says.
+    #[test]
+    fn precomputed_terms_agree_with_runtime_expansion() {
+        use crate::rules::expand::{Placeholders, expand_term, has_placeholder};
+        let set = crate::rules::RuleSet::builtin().unwrap();
+        let mut expected: Vec<(String, bool, String)> = Vec::new();
+        for r in &set.rules {
+            for t in r.def.terms.iter().filter(|t| !has_placeholder(t)) {
+                for s in expand_term(t, &Placeholders::default()).unwrap() {
+                    expected.push((s.words, s.stem, r.def.id.clone()));
+                }
+            }
+        }
+        expected.sort();
+        expected.dedup();
+        let mut got: Vec<(String, bool, String)> = TERMS
+            .iter()
+            .filter(|(_, _, o)| OWNERS[*o as usize].1 == 0)
+            .map(|(w, s, o)| (w.to_string(), *s, OWNERS[*o as usize].0.to_string()))
+            .collect();
+        got.sort();
+        got.dedup();
+        assert_eq!(got, expected);
+    }
+
+    #[test]
+    fn precomputed_literals_agree_with_runtime_extraction() {
+        for (p, ..) in LITERALS.iter() {
+            let runtime = crate::matchers::literals::requirement(p).unwrap_or_default();
+            assert_eq!(Some(runtime), requirement_of(p), "{p}");
+        }
+    }
+
+    #[test]
+    fn json_and_toml_give_the_same_packs() {
+        for (name, toml_src, json) in PACKS {
+            assert!(!json.is_empty(), "{name} was not converted");
+            let a: crate::rules::PackFile = toml::from_str(toml_src).unwrap();
+            let b: crate::rules::PackFile = serde_json::from_str(json).unwrap();
+            assert_eq!(format!("{a:?}"), format!("{b:?}"), "{name}");
+        }
     }
 }

@@ -1,5 +1,8 @@
 //! Expansion of the term syntax: `{a,b}` alternatives, `stem*` and the placeholders
 //! `{entity}`, `{confidential}`, `{disclaimer}`, `{accounts}` filled from `vaglio.toml`.
+//!
+//! Also compiled into the build script, which pre-expands the built-in terms: it may use
+//! only `anyhow` and `crate::fold`.
 
 use anyhow::{Result, bail};
 
@@ -56,7 +59,7 @@ pub fn expand_term(term: &str, ph: &Placeholders) -> Result<Vec<TermSpec>> {
         if body.contains('*') {
             bail!("termine «{term}»: `*` (radice) è ammesso solo in fondo al termine");
         }
-        let words = crate::text::fold_words(body);
+        let words = crate::fold::fold_words(body);
         if words.is_empty() {
             if raw.trim().is_empty() {
                 continue;
@@ -116,11 +119,48 @@ pub fn expand_pattern(pattern: &str, ph: &Placeholders) -> Option<String> {
             if values.is_empty() {
                 return None;
             }
-            let alt: Vec<String> = values.iter().map(|v| regex::escape(v)).collect();
+            let alt: Vec<String> = values.iter().map(|v| escape_regex(v)).collect();
             out = out.replace(&key, &format!("(?:{})", alt.join("|")));
         }
     }
     Some(out)
+}
+
+/// Escapes regex meta characters (as `regex::escape`, which the build script cannot use).
+pub fn escape_regex(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if matches!(
+            c,
+            '\\' | '.'
+                | '+'
+                | '*'
+                | '?'
+                | '('
+                | ')'
+                | '|'
+                | '['
+                | ']'
+                | '{'
+                | '}'
+                | '^'
+                | '$'
+                | '#'
+                | '&'
+                | '-'
+                | '~'
+        ) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Whether a term or pattern uses a placeholder filled from the configuration.
+pub fn has_placeholder(s: &str) -> bool {
+    const KEYS: [&str; 4] = ["{entity}", "{confidential}", "{disclaimer}", "{accounts}"];
+    s.contains('{') && KEYS.iter().any(|k| s.contains(k))
 }
 
 #[cfg(test)]
@@ -150,6 +190,13 @@ mod tests {
         let t = expand_term("lavoro al {entity}", &ph).unwrap();
         assert_eq!(t[0].words, "lavoro al comune di pero");
         assert!(expand_term("{nope}", &ph).is_err());
+    }
+
+    #[test]
+    fn escaping_matches_the_regex_crate() {
+        for s in ["Comune di Pero (MI)", "a.b*c", "x{1}|y", "#1 & -2 ~"] {
+            assert_eq!(escape_regex(s), regex::escape(s));
+        }
     }
 
     #[test]

@@ -206,7 +206,7 @@ impl LocalText {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ViewKind {
     /// The original text.
@@ -225,11 +225,40 @@ pub enum Scope {
 }
 
 /// How far a context condition looks: a number of words or a region.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(untagged)]
 pub enum Within {
     Words(usize),
     Region(Scope),
+}
+
+impl<'de> Deserialize<'de> for Within {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Within;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("un numero di parole o \"sentence\", \"line\", \"post\"")
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Within, E> {
+                Ok(Within::Words(v as usize))
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Within, E> {
+                usize::try_from(v)
+                    .map(Within::Words)
+                    .map_err(|_| E::custom("within deve essere positivo / must be positive"))
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Within, E> {
+                match v {
+                    "sentence" => Ok(Within::Region(Scope::Sentence)),
+                    "line" => Ok(Within::Region(Scope::Line)),
+                    "post" => Ok(Within::Region(Scope::Post)),
+                    _ => Err(E::unknown_variant(v, &["sentence", "line", "post"])),
+                }
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
@@ -256,11 +285,38 @@ pub struct ConditionDef {
     pub direction: Direction,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 #[serde(untagged)]
 pub enum OneOrMany<T> {
     One(T),
     Many(Vec<T>),
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for OneOrMany<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for V<T> {
+            type Value = OneOrMany<T>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("una tabella o un elenco di tabelle")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<Self::Value, A::Error> {
+                T::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(OneOrMany::One)
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                seq: A,
+            ) -> Result<Self::Value, A::Error> {
+                Vec::<T>::deserialize(serde::de::value::SeqAccessDeserializer::new(seq))
+                    .map(OneOrMany::Many)
+            }
+        }
+        d.deserialize_any(V(std::marker::PhantomData))
+    }
 }
 
 impl<T> OneOrMany<T> {
@@ -299,7 +355,7 @@ pub struct MetricDef {
     pub min_words: Option<usize>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 #[serde(untagged)]
 pub enum Example {
     Text(String),
@@ -308,6 +364,41 @@ pub enum Example {
         #[serde(rename = "match")]
         matched: Option<String>,
     },
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ExampleTable {
+    text: String,
+    #[serde(default, rename = "match")]
+    matched: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for Example {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Example;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("una stringa o una tabella { text = \"…\", match = \"…\" }")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Example, E> {
+                Ok(Example::Text(v.to_string()))
+            }
+            fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Example, E> {
+                Ok(Example::Text(v))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Example, A::Error> {
+                let t =
+                    ExampleTable::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+                Ok(Example::Detailed {
+                    text: t.text,
+                    matched: t.matched,
+                })
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 impl Example {

@@ -1,0 +1,267 @@
+//! Precomputes what a run would otherwise redo at every start for the built-in packs:
+//! the expanded terms of every rule (sorted, so the engine can look them up by word without
+//! building an automaton for a short post) and the required literals of every regex (so a
+//! regex whose words are absent is never compiled). Start-up dominates a one-post run; this
+//! moves tens of milliseconds to build time.
+//!
+//! A pack that does not parse here is skipped with a warning: the run-time loader reports
+//! it properly (file, line, column), and the rules it could not precompute are expanded at
+//! run time.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::Path;
+
+#[path = "src/fold.rs"]
+#[allow(dead_code)]
+mod fold;
+
+#[allow(dead_code)]
+mod rules {
+    #[path = "../src/rules/expand.rs"]
+    pub mod expand;
+}
+
+#[path = "src/matchers/literals.rs"]
+#[allow(dead_code)]
+mod literals;
+
+use rules::expand::{Placeholders, expand_term, has_placeholder};
+
+const KIND_MATCH: u8 = 0;
+const KIND_CONDITION: u8 = 1;
+const KIND_EXCEPTION: u8 = 2;
+const KIND_KEYWORD: u8 = 3;
+
+struct Out {
+    owners: Vec<(String, u8, u16)>,
+    terms: Vec<(String, bool, u32)>,
+    evasion: Vec<(String, bool, u32)>,
+    maskable: Vec<(String, bool, u32)>,
+    precomputed: Vec<String>,
+    literals: BTreeMap<String, (Vec<String>, usize)>,
+}
+
+fn strings(v: Option<&toml::Value>) -> Vec<String> {
+    v.and_then(|v| v.as_array())
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| x.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn conditions(v: Option<&toml::Value>) -> Vec<toml::Value> {
+    match v {
+        Some(toml::Value::Array(a)) => a.clone(),
+        Some(t @ toml::Value::Table(_)) => vec![t.clone()],
+        _ => Vec::new(),
+    }
+}
+
+/// Expanded terms of one rule, or `None` if anything is off (the run-time loader will say what).
+fn rule_terms(rule: &toml::Value) -> Option<Vec<(u8, u16, String, bool)>> {
+    let ph = Placeholders::default();
+    let mut out = Vec::new();
+    let mut add = |kind: u8, slot: u16, terms: &[String]| -> Option<()> {
+        for t in terms {
+            if has_placeholder(t) {
+                continue;
+            }
+            for spec in expand_term(t, &ph).ok()? {
+                out.push((kind, slot, spec.words, spec.stem));
+            }
+        }
+        Some(())
+    };
+    add(KIND_MATCH, 0, &strings(rule.get("terms")))?;
+    add(KIND_EXCEPTION, 0, &strings(rule.get("exceptions")))?;
+    add(KIND_KEYWORD, 0, &strings(rule.get("keywords")))?;
+    let mut slot = 0u16;
+    let mut conds = conditions(rule.get("near"));
+    conds.extend(conditions(rule.get("unless")));
+    conds.extend(conditions(rule.get("require")));
+    for c in &conds {
+        add(KIND_CONDITION, slot, &strings(c.get("terms")))?;
+        slot += 1;
+    }
+    Some(out)
+}
+
+fn patterns_of(rule: &toml::Value) -> Vec<String> {
+    let mut p = strings(rule.get("patterns"));
+    let mut conds = conditions(rule.get("near"));
+    conds.extend(conditions(rule.get("unless")));
+    conds.extend(conditions(rule.get("require")));
+    for c in &conds {
+        p.extend(strings(c.get("patterns")));
+    }
+    p
+}
+
+/// Precomputes a pack; returns it as JSON, which parses several times faster than TOML.
+fn process_pack(name: &str, source: &str, out: &mut Out) -> Option<String> {
+    let value: toml::Value = match toml::from_str(source) {
+        Ok(v) => v,
+        Err(_) => {
+            println!(
+                "cargo:warning={name}: TOML non valido, non precalcolato (vaglio lo segnalerà all'avvio)"
+            );
+            return None;
+        }
+    };
+    let json = serde_json::to_string(&value).ok();
+    let Some(rules) = value.get("rule").and_then(|r| r.as_array()) else {
+        return json;
+    };
+    for rule in rules {
+        let Some(id) = rule.get("id").and_then(|v| v.as_str()) else {
+            continue;
+        };
+        for p in patterns_of(rule) {
+            let req = literals::requirement(&p).unwrap_or_default();
+            out.literals.insert(p, (req.literals, req.min_digits));
+        }
+        let Some(terms) = rule_terms(rule) else {
+            continue;
+        };
+        let evasion = rule
+            .get("evasion")
+            .and_then(|v| v.as_bool())
+            .unwrap_or(false);
+        let mut owner_of: BTreeMap<(u8, u16), u32> = BTreeMap::new();
+        for (kind, slot, words, stem) in terms {
+            let owner = *owner_of.entry((kind, slot)).or_insert_with(|| {
+                out.owners.push((id.to_string(), kind, slot));
+                (out.owners.len() - 1) as u32
+            });
+            if evasion && kind == KIND_MATCH {
+                out.evasion.push((fold::collapse_runs(&words), stem, owner));
+                if !words.contains(' ') {
+                    out.maskable.push((words.clone(), stem, owner));
+                }
+            }
+            out.terms.push((words, stem, owner));
+        }
+        out.precomputed.push(id.to_string());
+    }
+    json
+}
+
+fn write_terms(code: &mut String, name: &str, doc: &str, terms: &mut Vec<(String, bool, u32)>) {
+    terms.sort();
+    terms.dedup();
+    let _ = writeln!(code, "/// {doc}");
+    let _ = writeln!(code, "pub static {name}: &[(&str, bool, u32)] = &[");
+    for (w, stem, owner) in terms.iter() {
+        let _ = writeln!(code, "    ({w:?}, {stem}, {owner}),");
+    }
+    let _ = writeln!(code, "];");
+}
+
+fn main() {
+    let manifest = std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| ".".into());
+    let dir = Path::new(&manifest).join("rules");
+    println!("cargo:rerun-if-changed=rules");
+    for f in [
+        "src/fold.rs",
+        "src/rules/expand.rs",
+        "src/matchers/literals.rs",
+    ] {
+        println!("cargo:rerun-if-changed={f}");
+    }
+    let mut files: Vec<String> = std::fs::read_dir(&dir)
+        .map(|rd| {
+            rd.filter_map(|e| e.ok())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| n.ends_with(".toml"))
+                .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    let mut out = Out {
+        owners: Vec::new(),
+        terms: Vec::new(),
+        evasion: Vec::new(),
+        maskable: Vec::new(),
+        precomputed: Vec::new(),
+        literals: BTreeMap::new(),
+    };
+    let mut code = String::new();
+    let _ = writeln!(
+        code,
+        "// Generated by build.rs from rules/*.toml: do not edit.\n"
+    );
+    let out_dir = std::env::var("OUT_DIR").unwrap_or_else(|_| ".".into());
+    let _ = writeln!(
+        code,
+        "/// (file name, TOML source, the same as JSON or \"\") of every built-in pack, in load order."
+    );
+    let _ = writeln!(code, "pub const PACKS: &[(&str, &str, &str)] = &[");
+    for f in &files {
+        let path = dir.join(f);
+        println!("cargo:rerun-if-changed={}", path.display());
+        let source = std::fs::read_to_string(&path).unwrap_or_default();
+        let json = process_pack(f, &source, &mut out).unwrap_or_default();
+        let json_path = Path::new(&out_dir).join(format!("{f}.json"));
+        let json_ref = match std::fs::write(&json_path, json) {
+            Ok(()) => format!("include_str!({:?})", json_path.display().to_string()),
+            Err(_) => "\"\"".to_string(),
+        };
+        let _ = writeln!(
+            code,
+            "    ({:?}, include_str!({:?}), {json_ref}),",
+            format!("rules/{f}"),
+            path.display().to_string()
+        );
+    }
+    let _ = writeln!(code, "];\n");
+    let _ = writeln!(
+        code,
+        "/// Owners of the precomputed terms: (rule id, kind, condition slot); kind 0 = matcher, 1 = condition, 2 = exception, 3 = keyword."
+    );
+    let _ = writeln!(code, "pub static OWNERS: &[(&str, u8, u16)] = &[");
+    for (id, kind, slot) in &out.owners {
+        let _ = writeln!(code, "    ({id:?}, {kind}, {slot}),");
+    }
+    let _ = writeln!(code, "];\n");
+    write_terms(
+        &mut code,
+        "TERMS",
+        "Every expanded term (placeholder terms excepted), sorted: (words, stem, owner).",
+        &mut out.terms,
+    );
+    write_terms(
+        &mut code,
+        "EVASION_TERMS",
+        "Evasion forms of the matcher terms of rules with `evasion = true`, sorted.",
+        &mut out.evasion,
+    );
+    write_terms(
+        &mut code,
+        "MASKABLE",
+        "Single-word matcher terms of rules with `evasion = true`, sorted.",
+        &mut out.maskable,
+    );
+    out.precomputed.sort();
+    out.precomputed.dedup();
+    let _ = writeln!(code, "/// Rules whose terms are all in the tables above.");
+    let _ = writeln!(code, "pub static PRECOMPUTED: &[&str] = &[");
+    for id in &out.precomputed {
+        let _ = writeln!(code, "    {id:?},");
+    }
+    let _ = writeln!(code, "];\n");
+    let _ = writeln!(
+        code,
+        "/// What every built-in regex needs to match, sorted by pattern: required literals (empty: none) and numeric characters."
+    );
+    let _ = writeln!(code, "pub static LITERALS: &[(&str, &[&str], usize)] = &[");
+    for (p, (lits, digits)) in &out.literals {
+        let _ = writeln!(code, "    ({p:?}, &{lits:?}, {digits}),");
+    }
+    let _ = writeln!(code, "];");
+    if let Err(e) = std::fs::write(Path::new(&out_dir).join("builtin_data.rs"), code) {
+        println!("cargo:warning=cannot write builtin_data.rs: {e}");
+    }
+}
