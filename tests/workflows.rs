@@ -42,8 +42,6 @@ fn repo() -> PathBuf {
     data("repo")
 }
 
-const ALL: &[&str] = &["--extensions", "txt,md,csv", "."];
-
 /// A temporary folder with a vaglio.toml naming the entity and its disclaimer.
 fn workdir() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
