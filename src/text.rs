@@ -91,6 +91,9 @@ pub struct Token {
     /// Whether this token shows an evasion (leet digits, masked letters, repeated letters,
     /// spaced letters, look-alike characters). Always false in the word view.
     pub evasive: bool,
+    /// A second place where a word may start inside this token: a run of spaced letters led
+    /// by a one-letter Italian word ("e c a z z o") reads both as "ecazzo" and "cazzo".
+    pub alt_start: Option<usize>,
 }
 
 /// A normalised view of a text: folded words joined by single spaces, with a map from each
@@ -127,6 +130,47 @@ impl View {
             orig_start,
             orig_end,
             evasive,
+            alt_start: None,
+        });
+    }
+
+    /// Pushes a token made of letters each with its own original range (joined spaced
+    /// letters), collapsing repeated letters; `alt` marks the second letter as a word start.
+    fn push_letters(&mut self, letters: &[(char, usize, usize)], alt: bool) {
+        let Some(&(_, first_start, _)) = letters.first() else {
+            return;
+        };
+        let last_end = letters.last().map(|l| l.2).unwrap_or(first_start);
+        if let Some(prev) = self.tokens.last() {
+            let (a, b) = (prev.orig_end, first_start);
+            self.push(" ", a, b.max(a));
+        }
+        let norm_start = self.text.len();
+        let mut alt_start = None;
+        let mut last: Option<char> = None;
+        let mut buf = [0u8; 4];
+        for (k, &(c, s, e)) in letters.iter().enumerate() {
+            if k == 1 && alt {
+                alt_start = Some(self.text.len());
+            }
+            if Some(c) == last && !(k == 1 && alt) {
+                // A repeated letter: the previous one now covers it too.
+                let n = self.orig_end.len();
+                for end in &mut self.orig_end[n - last.map_or(0, char::len_utf8)..] {
+                    *end = e as u32;
+                }
+                continue;
+            }
+            last = Some(c);
+            self.push(c.encode_utf8(&mut buf), s, e);
+        }
+        self.tokens.push(Token {
+            norm_start,
+            norm_end: self.text.len(),
+            orig_start: first_start,
+            orig_end: last_end,
+            evasive: true,
+            alt_start,
         });
     }
 
@@ -155,7 +199,12 @@ impl View {
     }
 
     pub fn starts_word(&self, norm: usize) -> bool {
-        norm == 0 || self.text.as_bytes().get(norm - 1) == Some(&b' ')
+        norm == 0
+            || self.text.as_bytes().get(norm - 1) == Some(&b' ')
+            || self
+                .tokens
+                .get(self.token_at(norm))
+                .is_some_and(|t| t.alt_start == Some(norm))
     }
 
     pub fn ends_word(&self, norm: usize) -> bool {
@@ -280,23 +329,13 @@ pub fn evasion_view(text: &str) -> (View, Vec<MaskedWord>) {
             }
             j += 1;
         }
-        if j - i >= 4 && matches!(raws[i].chars[0], 'e' | 'a' | 'o' | 'i') {
-            let (a, b) = (raws[i].end, raws[i + 1].start);
-            if text.get(a..b).is_some_and(|g| g.trim().is_empty()) {
-                view.push_token(
-                    &raws[i].chars[0].to_string(),
-                    raws[i].start,
-                    raws[i].end,
-                    false,
-                );
-                i += 1;
-                continue;
-            }
-        }
         if j - i >= 3 {
-            let word: String = raws[i..j].iter().flat_map(|r| r.chars.iter()).collect();
-            let word = collapse_runs(&word);
-            view.push_token(&word, raws[i].start, raws[j - 1].end, true);
+            let letters: Vec<(char, usize, usize)> = raws[i..j]
+                .iter()
+                .map(|r| (r.chars[0], r.start, r.end))
+                .collect();
+            let alt = j - i >= 4 && matches!(raws[i].chars[0], 'e' | 'a' | 'o' | 'i');
+            view.push_letters(&letters, alt);
             i = j;
             continue;
         }
@@ -460,12 +499,40 @@ fn trim_symbols(t: &mut RawToken) {
     }
 }
 
-/// Sentence boundaries (UAX #29, plus every line break), as sorted start offsets.
+/// Abbreviations after which Italian text goes on with the same sentence (UAX #29 ends a
+/// sentence at "sig. Rossi" when the next word is capitalised).
+const ABBREVIATIONS: &[&str] = &[
+    "sig", "sigg", "sig.ra", "sig.na", "dott", "dott.ssa", "avv", "prof", "prof.ssa", "ing",
+    "arch", "geom", "rag", "on", "sen", "dr", "mons", "n", "nr", "num", "tel", "cell", "fax",
+    "art", "artt", "c", "cfr", "pag", "pagg", "vol", "ecc", "es", "rif", "prot", "reg", "det",
+    "c.f", "p.iva", "p.i", "cod", "fisc", "s.p.a", "s.r.l", "spa", "srl", "v", "p.zza", "c.so",
+    "loc", "fraz", "tess",
+];
+
+fn ends_with_abbreviation(before: &str) -> bool {
+    let t = before.trim_end();
+    let Some(t) = t.strip_suffix('.') else {
+        return false;
+    };
+    let word = t
+        .rsplit(|c: char| c.is_whitespace() || c == '(' || c == '«' || c == '"')
+        .next()
+        .unwrap_or("");
+    if word.chars().count() == 1 && word.chars().all(char::is_alphabetic) {
+        return true; // an initial: "A. Bianchi"
+    }
+    let lower = word.to_lowercase();
+    ABBREVIATIONS.contains(&lower.as_str())
+}
+
+/// Sentence boundaries (UAX #29, less the ones after an Italian abbreviation or an initial,
+/// plus every line break), as sorted start offsets.
 pub fn sentence_starts(text: &str) -> Vec<usize> {
     use unicode_segmentation::UnicodeSegmentation;
     let mut starts: Vec<usize> = text
         .split_sentence_bound_indices()
         .map(|(i, _)| i)
+        .filter(|&i| i == 0 || !ends_with_abbreviation(&text[..i]))
         .collect();
     starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
     starts.sort_unstable();
@@ -530,11 +597,24 @@ mod tests {
 
     #[test]
     fn evasion_view_decodes_leet_runs_and_spacing() {
-        let (v, masked) = evasion_view("che c4zz0, caaazzo e c.a.z.z.o! penne c***o");
+        let (v, masked) =
+            evasion_view("che c4zz0, caaazzo e c.a.z.z.o! penne c***o e c a z z o, i d i o t a");
         let words: Vec<&str> = v.text.split(' ').collect();
-        assert_eq!(words, ["che", "cazo", "cazo", "e", "cazo", "pene"]);
+        assert_eq!(
+            words,
+            [
+                "che", "cazo", "cazo", "e", "cazo", "pene", "ecazo", "idiota"
+            ]
+        );
         let evasive: Vec<bool> = v.tokens.iter().map(|t| t.evasive).collect();
-        assert_eq!(evasive, [false, true, true, false, true, false]);
+        assert_eq!(evasive, [false, true, true, false, true, false, true, true]);
+        let ecazo = v.text.find("ecazo").unwrap();
+        assert!(v.starts_word(ecazo + 1));
+        let (s, e) = v.original_span(ecazo + 1, ecazo + 5);
+        assert_eq!(
+            &"che c4zz0, caaazzo e c.a.z.z.o! penne c***o e c a z z o, i d i o t a"[s..e],
+            "c a z z o"
+        );
         assert_eq!(masked.len(), 1);
         assert_eq!(masked[0].letters, [Some('c'), None, None, None, Some('o')]);
     }
@@ -553,6 +633,16 @@ mod tests {
         let (v, _) = evasion_view("basta!!!");
         assert_eq!(v.text, "basta");
         assert!(!v.tokens[0].evasive);
+    }
+
+    #[test]
+    fn abbreviations_and_initials_do_not_end_a_sentence() {
+        let t = "Il sig. Rossi, tel. 333 e il dott. Bianchi. A. B. è malato. Fine.";
+        let s = sentence_starts(t);
+        assert_eq!(
+            s,
+            vec![0, t.find("A. B.").unwrap(), t.find("Fine").unwrap()]
+        );
     }
 
     #[test]

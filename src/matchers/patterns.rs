@@ -108,55 +108,113 @@ impl LazyRegex {
             ViewKind::Raw => raw,
             ViewKind::Words => words.text.as_str(),
         };
-        let mut push = |s: usize, e: usize| {
-            if s >= e {
-                return;
-            }
+        let mut push = |s: usize, e: usize| -> bool {
             match self.view {
                 ViewKind::Raw => {
                     if !boundary || clean_edges(raw, s, e) {
                         out.push((s, e));
+                        return true;
                     }
                 }
                 ViewKind::Words => {
                     if !boundary || (words.starts_word(s) && words.ends_word(e)) {
                         out.push(words.original_span(s, e));
+                        return true;
                     }
                 }
             }
+            false
         };
-        if hay.len() <= LIGHT_MAX {
-            let re = self.get_light()?;
-            let value = re
-                .group_info()
-                .to_index(regex_automata::PatternID::ZERO, "value")
-                .is_some();
-            if value {
-                for caps in re.captures_iter(hay) {
-                    if let Some(m) = caps.get_group_by_name("value") {
-                        push(m.start, m.end);
-                    }
-                }
+        // A match that fails the boundary check is not the end of the story: a valid one may
+        // start at a later word inside it ("della chat dell'ufficio" for
+        // "(?:la )?chat dell ufficio"), so the search resumes at the next word start rather
+        // than after the rejected match. Every resumption moves forward: linear overall.
+        let mut pos = 0;
+        while pos <= hay.len() {
+            let Some((ms, me, vs, ve)) = self.search(hay, pos)? else {
+                break;
+            };
+            if vs < ve && push(vs, ve) {
+                pos = if me > ms { me } else { next_char(hay, me) };
             } else {
-                for m in re.find_iter(hay) {
-                    push(m.start(), m.end());
-                }
-            }
-            return Ok(());
-        }
-        let re = self.get()?;
-        if re.capture_names().any(|n| n == Some("value")) {
-            for caps in re.captures_iter(hay) {
-                if let Some(m) = caps.name("value") {
-                    push(m.start(), m.end());
-                }
-            }
-        } else {
-            for m in re.find_iter(hay) {
-                push(m.start(), m.end());
+                pos = next_word_start(hay, ms, self.view);
             }
         }
         Ok(())
+    }
+}
+
+impl LazyRegex {
+    /// The leftmost match at or after `pos`: (match start, match end, value start, value end),
+    /// the value being the `value` group when the regex has one.
+    fn search(&self, hay: &str, pos: usize) -> Result<Option<(usize, usize, usize, usize)>> {
+        if hay.len() <= LIGHT_MAX {
+            let re = self.get_light()?;
+            let input = regex_automata::Input::new(hay).range(pos..);
+            let has_value = re
+                .group_info()
+                .to_index(regex_automata::PatternID::ZERO, "value")
+                .is_some();
+            if !has_value {
+                return Ok(re
+                    .search(&input)
+                    .map(|m| (m.start(), m.end(), m.start(), m.end())));
+            }
+            let mut caps = re.create_captures();
+            re.search_captures(&input, &mut caps);
+            return Ok(caps.get_match().map(|m| {
+                let (vs, ve) = caps
+                    .get_group_by_name("value")
+                    .map(|v| (v.start, v.end))
+                    .unwrap_or((m.start(), m.start()));
+                (m.start(), m.end(), vs, ve)
+            }));
+        }
+        let re = self.get()?;
+        if re.capture_names().any(|n| n == Some("value")) {
+            return Ok(re.captures_at(hay, pos).and_then(|c| {
+                let m = c.get(0)?;
+                let (vs, ve) = c
+                    .name("value")
+                    .map(|v| (v.start(), v.end()))
+                    .unwrap_or((m.start(), m.start()));
+                Some((m.start(), m.end(), vs, ve))
+            }));
+        }
+        Ok(re
+            .find_at(hay, pos)
+            .map(|m| (m.start(), m.end(), m.start(), m.end())))
+    }
+}
+
+/// The char boundary after `i`.
+fn next_char(hay: &str, i: usize) -> usize {
+    hay.get(i..)
+        .and_then(|t| t.chars().next())
+        .map(|c| i + c.len_utf8())
+        .unwrap_or(hay.len() + 1)
+}
+
+/// The first place after `i` where a match that respects word boundaries could start.
+fn next_word_start(hay: &str, i: usize, view: ViewKind) -> usize {
+    match view {
+        ViewKind::Words => hay
+            .get(i..)
+            .and_then(|t| t.find(' '))
+            .map(|j| i + j + 1)
+            .unwrap_or(hay.len() + 1),
+        ViewKind::Raw => {
+            let mut prev_alnum = true;
+            let mut first = true;
+            for (j, c) in hay.get(i..).unwrap_or("").char_indices() {
+                if !first && !prev_alnum {
+                    return i + j;
+                }
+                first = false;
+                prev_alnum = c.is_alphanumeric();
+            }
+            hay.len() + 1
+        }
     }
 }
 
@@ -191,6 +249,26 @@ mod tests {
         let mut out = Vec::new();
         re.find(text, &word_view(text), true, &mut out).unwrap();
         assert_eq!(&text[out[0].0..out[0].1], "la SUA pratica è\nferma");
+    }
+
+    #[test]
+    fn a_rejected_match_does_not_hide_a_later_one() {
+        let re = LazyRegex::new("(?:la )?chat dell ufficio".into(), ViewKind::Words);
+        let text = "Vi giro uno screenshot della chat dell'ufficio";
+        let mut out = Vec::new();
+        re.find(text, &word_view(text), true, &mut out).unwrap();
+        assert_eq!(
+            out.iter().map(|&(s, e)| &text[s..e]).collect::<Vec<_>>(),
+            ["chat dell'ufficio"]
+        );
+        let raw = LazyRegex::new(r"(?i)chat".into(), ViewKind::Raw);
+        let text = "Chatta nella chat";
+        let mut out = Vec::new();
+        raw.find(text, &word_view(text), true, &mut out).unwrap();
+        assert_eq!(
+            out.iter().map(|&(s, e)| &text[s..e]).collect::<Vec<_>>(),
+            ["chat"]
+        );
     }
 
     #[test]

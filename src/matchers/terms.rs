@@ -186,9 +186,13 @@ impl TermTable {
         out: &mut Vec<TermHit>,
     ) {
         let text = view.text.as_str();
-        for tok in &view.tokens {
-            let pos = tok.norm_start;
-            let word = &text[pos..tok.norm_end];
+        let starts = view.tokens.iter().flat_map(|t| {
+            std::iter::once(t.norm_start)
+                .chain(t.alt_start)
+                .map(move |s| (s, t.norm_end))
+        });
+        for (pos, word_end) in starts {
+            let word = &text[pos..word_end];
             let rest = &text[pos..];
             let mut hit = |w: &str, stem: bool, owner: Owner, out: &mut Vec<TermHit>| {
                 if !rest.starts_with(w) {

@@ -431,6 +431,12 @@ pub struct TestsDef {
     /// Entity name the examples run with, for rules that use `{entity}`.
     #[serde(default)]
     pub entity: Option<String>,
+    /// Confidential terms the examples run with, for rules that use `{confidential}`.
+    #[serde(default)]
+    pub confidential: Vec<String>,
+    /// Disclaimer the examples run with, for rules that use `{disclaimer}`.
+    #[serde(default)]
+    pub disclaimer: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

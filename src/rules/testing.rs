@@ -38,12 +38,11 @@ fn run_rule(set: &RuleSet, rule: &LoadedRule, outcome: &mut Outcome) -> Result<(
     let Some(tests) = &def.tests else {
         return Ok(());
     };
-    let placeholders = match &tests.entity {
-        Some(name) => Placeholders {
-            entity: vec![name.clone()],
-            ..Placeholders::default()
-        },
-        None => Placeholders::default(),
+    let placeholders = Placeholders {
+        entity: tests.entity.iter().cloned().collect(),
+        confidential: tests.confidential.clone(),
+        disclaimer: tests.disclaimer.iter().cloned().collect(),
+        accounts: Vec::new(),
     };
     let opts = EngineOptions {
         profile: tests.profile.unwrap_or_else(|| def.profiles()[0]),
