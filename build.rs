@@ -78,13 +78,11 @@ fn rule_terms(rule: &toml::Value) -> Option<Vec<(u8, u16, String, bool)>> {
     add(KIND_MATCH, 0, &strings(rule.get("terms")))?;
     add(KIND_EXCEPTION, 0, &strings(rule.get("exceptions")))?;
     add(KIND_KEYWORD, 0, &strings(rule.get("keywords")))?;
-    let mut slot = 0u16;
     let mut conds = conditions(rule.get("near"));
     conds.extend(conditions(rule.get("unless")));
     conds.extend(conditions(rule.get("require")));
-    for c in &conds {
-        add(KIND_CONDITION, slot, &strings(c.get("terms")))?;
-        slot += 1;
+    for (slot, c) in conds.iter().enumerate() {
+        add(KIND_CONDITION, slot as u16, &strings(c.get("terms")))?;
     }
     Some(out)
 }

@@ -59,13 +59,12 @@ impl Condition {
                 if m.overlaps(ctx) {
                     return true;
                 }
-                let gap = if ctx.tok_end <= m.tok_start {
-                    m.tok_start - ctx.tok_end
-                } else if m.tok_end <= ctx.tok_start {
-                    ctx.tok_start - m.tok_end
-                } else {
-                    0
-                };
+                // Words strictly between the two: the larger of the two one-sided gaps (the
+                // other saturates to zero; both are zero when the token ranges touch).
+                let gap = m
+                    .tok_start
+                    .saturating_sub(ctx.tok_end)
+                    .max(ctx.tok_start.saturating_sub(m.tok_end));
                 gap < n
             }
         }
