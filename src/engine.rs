@@ -29,9 +29,11 @@ const SMALL_POST: usize = 16 * 1024;
 /// After this many bytes in a run, every post uses the full automaton: its one-off cost is
 /// then smaller than rebuilding small ones.
 const SMALL_RUN: usize = 1024 * 1024;
-/// Texts longer than this are checked in chunks cut at blank lines or line breaks, so memory
-/// stays flat on huge files (a 100 MB file is not one post).
-pub const MAX_POST: usize = 1024 * 1024;
+/// Texts longer than this are not one post (nobody publishes 64 KB): they are checked in
+/// chunks of about [`CHUNK`] bytes cut at blank lines or line breaks, in parallel, so memory
+/// stays flat on huge files and a regex runs only on the chunks that hold its words.
+pub const MAX_POST: usize = 64 * 1024;
+pub const CHUNK: usize = 16 * 1024;
 
 /// What the engine is compiled for.
 #[derive(Debug, Clone)]
@@ -475,11 +477,13 @@ impl Engine {
             return self.check_post(text);
         }
         use rayon::prelude::*;
-        let chunks = split_chunks(text, MAX_POST);
+        // A long text is a large run by itself: the shared automata pay off at once.
+        self.checked.fetch_add(text.len(), Ordering::Relaxed);
+        let chunks = split_chunks(text, CHUNK);
         let parts: Vec<Result<Vec<Hit>>> = chunks
             .par_iter()
             .map(|&(base, chunk)| {
-                self.check_post(chunk).map(|hits| {
+                self.check_post_with(chunk, true).map(|hits| {
                     hits.into_iter()
                         .map(|h| Hit {
                             start: h.start + base,
@@ -518,6 +522,14 @@ impl Engine {
     fn check_post(&self, text: &str) -> Result<Vec<Hit>> {
         let before = self.checked.fetch_add(text.len(), Ordering::Relaxed);
         self.check_post_with(text, text.len() > SMALL_POST || before > SMALL_RUN)
+    }
+
+    /// Marks the run as large (many or big inputs): automata are built once and used for
+    /// every post from now on.
+    pub fn expect_volume(&self, bytes: usize) {
+        if bytes > SMALL_RUN {
+            self.checked.fetch_add(bytes, Ordering::Relaxed);
+        }
     }
 
     /// `full`: match with the automaton of every term instead of the post's own.
@@ -572,7 +584,7 @@ impl Engine {
                     }
                     for re in regexes.iter().filter(|re| may_match(re, &open)) {
                         buf.clear();
-                        re.find(text, &words, rule.boundary, &mut buf)
+                        re.find(text, &words, rule.boundary, big, &mut buf)
                             .map_err(|e| anyhow!("regola «{}»: {e}", rule.id()))?;
                         for &(s, e) in &buf {
                             if let Some(v) = rule.validate
@@ -604,7 +616,7 @@ impl Engine {
             for (slot, cond) in rule.conditions.iter().enumerate() {
                 for re in cond.patterns.iter().filter(|re| may_match(re, &open)) {
                     buf.clear();
-                    re.find(text, &words, true, &mut buf)
+                    re.find(text, &words, true, big, &mut buf)
                         .map_err(|e| anyhow!("regola «{}»: {e}", rule.id()))?;
                     for &(s, e) in &buf {
                         st.slot(slot).push(locate.span(s, e));
@@ -866,7 +878,7 @@ tests = {{ bad = ["x"], good = ["y"] }}
         let hits = e.check(&text).unwrap();
         assert_eq!(hits.len(), 1);
         assert_eq!(&text[hits[0].start..hits[0].end], "cazzo");
-        let chunks = split_chunks(&text, MAX_POST);
+        let chunks = split_chunks(&text, CHUNK);
         assert!(chunks.len() >= 2);
         assert_eq!(chunks.iter().map(|c| c.1.len()).sum::<usize>(), text.len());
     }

@@ -10,7 +10,7 @@ use regex::{Regex, RegexBuilder};
 use regex_automata::meta;
 use std::sync::OnceLock;
 
-/// Haystacks up to this size use the light regex.
+/// Haystacks longer than this use the full regex even in a small run.
 pub const LIGHT_MAX: usize = 16 * 1024;
 
 /// Upper bound for one compiled regex; a pack that needs more is rejected with a clear error.
@@ -102,6 +102,7 @@ impl LazyRegex {
         raw: &str,
         words: &View,
         boundary: bool,
+        big: bool,
         out: &mut Vec<(usize, usize)>,
     ) -> Result<()> {
         let hay = match self.view {
@@ -131,7 +132,8 @@ impl LazyRegex {
         // than after the rejected match. Every resumption moves forward: linear overall.
         let mut pos = 0;
         while pos <= hay.len() {
-            let Some((ms, me, vs, ve)) = self.search(hay, pos)? else {
+            let Some((ms, me, vs, ve)) = self.search(hay, pos, big || hay.len() > LIGHT_MAX)?
+            else {
                 break;
             };
             if vs < ve && push(vs, ve) {
@@ -147,8 +149,14 @@ impl LazyRegex {
 impl LazyRegex {
     /// The leftmost match at or after `pos`: (match start, match end, value start, value end),
     /// the value being the `value` group when the regex has one.
-    fn search(&self, hay: &str, pos: usize) -> Result<Option<(usize, usize, usize, usize)>> {
-        if hay.len() <= LIGHT_MAX {
+    /// `full`: use the regex with every engine (a large run) rather than the light one.
+    fn search(
+        &self,
+        hay: &str,
+        pos: usize,
+        full: bool,
+    ) -> Result<Option<(usize, usize, usize, usize)>> {
+        if !full {
             let re = self.get_light()?;
             let input = regex_automata::Input::new(hay).range(pos..);
             let has_value = re
@@ -235,7 +243,8 @@ mod tests {
         let re = LazyRegex::new(r"(?i)cf:?\s*(?P<value>[a-z]{3}\d)".into(), ViewKind::Raw);
         let text = "CF: abc1 e cf xabc1";
         let mut out = Vec::new();
-        re.find(text, &word_view(text), true, &mut out).unwrap();
+        re.find(text, &word_view(text), true, false, &mut out)
+            .unwrap();
         assert_eq!(
             out.iter().map(|&(s, e)| &text[s..e]).collect::<Vec<_>>(),
             ["abc1"]
@@ -247,7 +256,8 @@ mod tests {
         let re = LazyRegex::new("la sua pratica (e|resta) ferma".into(), ViewKind::Words);
         let text = "Signora, la SUA pratica è\nferma.";
         let mut out = Vec::new();
-        re.find(text, &word_view(text), true, &mut out).unwrap();
+        re.find(text, &word_view(text), true, false, &mut out)
+            .unwrap();
         assert_eq!(&text[out[0].0..out[0].1], "la SUA pratica è\nferma");
     }
 
@@ -256,7 +266,8 @@ mod tests {
         let re = LazyRegex::new("(?:la )?chat dell ufficio".into(), ViewKind::Words);
         let text = "Vi giro uno screenshot della chat dell'ufficio";
         let mut out = Vec::new();
-        re.find(text, &word_view(text), true, &mut out).unwrap();
+        re.find(text, &word_view(text), true, false, &mut out)
+            .unwrap();
         assert_eq!(
             out.iter().map(|&(s, e)| &text[s..e]).collect::<Vec<_>>(),
             ["chat dell'ufficio"]
@@ -264,7 +275,8 @@ mod tests {
         let raw = LazyRegex::new(r"(?i)chat".into(), ViewKind::Raw);
         let text = "Chatta nella chat";
         let mut out = Vec::new();
-        raw.find(text, &word_view(text), true, &mut out).unwrap();
+        raw.find(text, &word_view(text), true, false, &mut out)
+            .unwrap();
         assert_eq!(
             out.iter().map(|&(s, e)| &text[s..e]).collect::<Vec<_>>(),
             ["chat"]
@@ -280,8 +292,10 @@ mod tests {
         let short = "Il SINDACO, l'Assessore e un altro sindaco";
         let long = format!("{}{short}", " ".repeat(LIGHT_MAX));
         let (mut a, mut b) = (Vec::new(), Vec::new());
-        re.find(short, &word_view(short), true, &mut a).unwrap();
-        re.find(&long, &word_view(&long), true, &mut b).unwrap();
+        re.find(short, &word_view(short), true, false, &mut a)
+            .unwrap();
+        re.find(&long, &word_view(&long), true, false, &mut b)
+            .unwrap();
         let shift: Vec<(usize, usize)> = b
             .iter()
             .map(|&(s, e)| (s - LIGHT_MAX, e - LIGHT_MAX))
