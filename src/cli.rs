@@ -371,13 +371,15 @@ fn check(args: CheckArgs) -> Result<i32> {
         args.paths.clone()
     };
     let config = load_config(&args.source, paths.first())?;
-    let set = load_rules(&args.source, &config)?;
+    // Leaked on purpose: freeing thousands of rules and compiled regexes at exit costs
+    // more than a short run's check; the process ends right after.
+    let set: &'static RuleSet = Box::leak(Box::new(load_rules(&args.source, &config)?));
     let lang = args.source.lang;
     let mut ignore = args.ignore.clone();
     ignore.extend(config.check.disable.iter().cloned());
     let overrides = config.compiled_overrides()?;
     for (_, o) in &overrides {
-        crate::engine::check_selectors(&set, &engine_selectors(&o.disable))?;
+        crate::engine::check_selectors(set, &engine_selectors(&o.disable))?;
     }
     let report_suppressions = !ignore.iter().any(|s| s == suppress::RULE)
         && (args.select.is_empty() || names_suppressions(&args.select));
@@ -393,7 +395,7 @@ fn check(args: CheckArgs) -> Result<i32> {
         contacts: config.entity.contacts.clone(),
         gulpease_min: config.style.gulpease_min,
     };
-    let engines = EngineCache::new(&set, base.clone());
+    let engines = EngineCache::new(set, base.clone());
     // The default engine now: a bad selector is an error before any file is read.
     engines.get(base.profile, base.role, &[])?;
     let base_dir = config
@@ -401,9 +403,9 @@ fn check(args: CheckArgs) -> Result<i32> {
         .as_ref()
         .and_then(|_| std::fs::canonicalize(config.base_dir()).ok())
         .or_else(|| std::env::current_dir().ok());
-    let settings = Settings {
+    let settings = std::mem::ManuallyDrop::new(Settings {
         engines,
-        set: &set,
+        set,
         config: &config,
         overrides,
         base_dir,
@@ -421,7 +423,7 @@ fn check(args: CheckArgs) -> Result<i32> {
         forced_kind: args.input_format,
         lang,
         report_suppressions,
-    };
+    });
     let fail_on = args
         .fail_on
         .or(config.check.fail_on)
@@ -747,7 +749,7 @@ fn check(args: CheckArgs) -> Result<i32> {
             _ => report::statistics::table(&reports, &ropts),
         }
     } else {
-        report::render_with(format, &reports, &summary, &ropts, &rule_metas(&set, lang))
+        report::render_with(format, &reports, &summary, &ropts, &rule_metas(set, lang))
     };
     write_stdout(&out)?;
     for p in &problems {

@@ -256,9 +256,11 @@ pub struct Engine {
     maskable: Vec<MaskableTerm>,
     gate: LiteralGate,
     contacts: Vec<String>,
-    /// Bytes checked so far in this run.
-    checked: AtomicUsize,
 }
+
+/// Bytes checked so far in this process, by every engine: a run with engines for several
+/// profiles is large as a whole, not per engine.
+static CHECKED: AtomicUsize = AtomicUsize::new(0);
 
 /// The owner a precomputed (rule, kind, slot) stands for in this engine.
 fn owner_for(rule: usize, kind: u8, slot: u16) -> Option<Owner> {
@@ -466,7 +468,6 @@ impl Engine {
             maskable,
             gate: gates.build(),
             contacts: opts.contacts.iter().map(|c| contact_key(c)).collect(),
-            checked: AtomicUsize::new(0),
         })
     }
 
@@ -478,7 +479,7 @@ impl Engine {
         }
         use rayon::prelude::*;
         // A long text is a large run by itself: the shared automata pay off at once.
-        self.checked.fetch_add(text.len(), Ordering::Relaxed);
+        CHECKED.fetch_add(text.len(), Ordering::Relaxed);
         let chunks = split_chunks(text, CHUNK);
         let parts: Vec<Result<Vec<Hit>>> = chunks
             .par_iter()
@@ -520,7 +521,7 @@ impl Engine {
     }
 
     fn check_post(&self, text: &str) -> Result<Vec<Hit>> {
-        let before = self.checked.fetch_add(text.len(), Ordering::Relaxed);
+        let before = CHECKED.fetch_add(text.len(), Ordering::Relaxed);
         self.check_post_with(text, text.len() > SMALL_POST || before > SMALL_RUN)
     }
 
@@ -528,7 +529,7 @@ impl Engine {
     /// every post from now on.
     pub fn expect_volume(&self, bytes: usize) {
         if bytes > SMALL_RUN {
-            self.checked.fetch_add(bytes, Ordering::Relaxed);
+            CHECKED.fetch_add(bytes, Ordering::Relaxed);
         }
     }
 

@@ -48,6 +48,8 @@ impl Regions {
 impl Condition {
     /// Whether a context hit satisfies this condition for a match.
     pub fn holds(&self, regions: &Regions, m: &Span, ctx: &Span) -> bool {
+        // `before` excludes context wholly after the match, `after` context wholly before
+        // it; context overlapping the match counts for both (the packs rely on it).
         match self.direction {
             Direction::Before if ctx.start >= m.end => return false,
             Direction::After if ctx.end <= m.start => return false,

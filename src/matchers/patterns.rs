@@ -132,14 +132,16 @@ impl LazyRegex {
         // than after the rejected match. Every resumption moves forward: linear overall.
         let mut pos = 0;
         while pos <= hay.len() {
-            let Some((ms, me, vs, ve)) = self.search(hay, pos, big || hay.len() > LIGHT_MAX)?
-            else {
+            let Some((ms, me, value)) = self.search(hay, pos, big || hay.len() > LIGHT_MAX)? else {
                 break;
             };
-            if vs < ve && push(vs, ve) {
-                pos = if me > ms { me } else { next_char(hay, me) };
-            } else {
-                pos = next_word_start(hay, ms, self.view);
+            let next = if me > ms { me } else { next_char(hay, me) };
+            match value {
+                // The regex matched but its `value` group took no part: an alternative that
+                // exists to consume text that must not be reported. Go on after it.
+                None => pos = next,
+                Some((vs, ve)) if vs < ve && push(vs, ve) => pos = next,
+                Some(_) => pos = next_word_start(hay, ms, self.view),
             }
         }
         Ok(())
@@ -147,15 +149,17 @@ impl LazyRegex {
 }
 
 impl LazyRegex {
-    /// The leftmost match at or after `pos`: (match start, match end, value start, value end),
-    /// the value being the `value` group when the regex has one.
-    /// `full`: use the regex with every engine (a large run) rather than the light one.
+    /// The leftmost match at or after `pos`: (match start, match end, the value's span), the
+    /// value being the `value` group when the regex has one (`None` when it took no part),
+    /// else the whole match. `full`: use the regex with every engine (a large run) rather
+    /// than the light one.
+    #[allow(clippy::type_complexity)]
     fn search(
         &self,
         hay: &str,
         pos: usize,
         full: bool,
-    ) -> Result<Option<(usize, usize, usize, usize)>> {
+    ) -> Result<Option<(usize, usize, Option<(usize, usize)>)>> {
         if !full {
             let re = self.get_light()?;
             let input = regex_automata::Input::new(hay).range(pos..);
@@ -166,32 +170,26 @@ impl LazyRegex {
             if !has_value {
                 return Ok(re
                     .search(&input)
-                    .map(|m| (m.start(), m.end(), m.start(), m.end())));
+                    .map(|m| (m.start(), m.end(), Some((m.start(), m.end())))));
             }
             let mut caps = re.create_captures();
             re.search_captures(&input, &mut caps);
             return Ok(caps.get_match().map(|m| {
-                let (vs, ve) = caps
-                    .get_group_by_name("value")
-                    .map(|v| (v.start, v.end))
-                    .unwrap_or((m.start(), m.start()));
-                (m.start(), m.end(), vs, ve)
+                let value = caps.get_group_by_name("value").map(|v| (v.start, v.end));
+                (m.start(), m.end(), value)
             }));
         }
         let re = self.get()?;
         if re.capture_names().any(|n| n == Some("value")) {
             return Ok(re.captures_at(hay, pos).and_then(|c| {
                 let m = c.get(0)?;
-                let (vs, ve) = c
-                    .name("value")
-                    .map(|v| (v.start(), v.end()))
-                    .unwrap_or((m.start(), m.start()));
-                Some((m.start(), m.end(), vs, ve))
+                let value = c.name("value").map(|v| (v.start(), v.end()));
+                Some((m.start(), m.end(), value))
             }));
         }
         Ok(re
             .find_at(hay, pos)
-            .map(|m| (m.start(), m.end(), m.start(), m.end())))
+            .map(|m| (m.start(), m.end(), Some((m.start(), m.end())))))
     }
 }
 
