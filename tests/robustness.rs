@@ -109,7 +109,11 @@ fn hostile_strings_and_random_text_never_break_the_engine() {
         let words: Vec<&str> = (0..(rng.next() % 40))
             .map(|_| pieces[(rng.next() % pieces.len() as u64) as usize])
             .collect();
-        let sep = if rng.next().is_multiple_of(2) { " " } else { "" };
+        let sep = if rng.next().is_multiple_of(2) {
+            " "
+        } else {
+            ""
+        };
         check_all(&engines, &words.join(sep));
     }
 }
