@@ -80,10 +80,7 @@ fn run_rule(set: &RuleSet, rule: &LoadedRule, outcome: &mut Outcome) -> Result<(
             };
             let (ms, me) = (at, at + m.len());
             if !hits.iter().any(|h| h.start < me && ms < h.end) {
-                let got: Vec<&str> = hits
-                    .iter()
-                    .map(|h| text.get(h.start..h.end).unwrap_or(""))
-                    .collect();
+                let got = matched_texts(text, &hits);
                 fail(
                     text,
                     true,
@@ -97,10 +94,7 @@ fn run_rule(set: &RuleSet, rule: &LoadedRule, outcome: &mut Outcome) -> Result<(
         let text = ex.text();
         let hits = engine.check(text)?;
         if !hits.is_empty() {
-            let got: Vec<&str> = hits
-                .iter()
-                .map(|h| text.get(h.start..h.end).unwrap_or(""))
-                .collect();
+            let got = matched_texts(text, &hits);
             fail(
                 text,
                 false,
@@ -109,4 +103,11 @@ fn run_rule(set: &RuleSet, rule: &LoadedRule, outcome: &mut Outcome) -> Result<(
         }
     }
     Ok(())
+}
+
+/// The texts the hits cover, for failure messages.
+fn matched_texts<'a>(text: &'a str, hits: &[crate::engine::Hit]) -> Vec<&'a str> {
+    hits.iter()
+        .map(|h| text.get(h.start..h.end).unwrap_or(""))
+        .collect()
 }
