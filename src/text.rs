@@ -234,6 +234,20 @@ pub fn word_view(text: &str) -> View {
     let mut folded = String::new();
     for (i, c) in text.char_indices() {
         let end = i + c.len_utf8();
+        if c.is_ascii() {
+            // Most of any Italian text: no folding tables needed.
+            if c.is_ascii_alphanumeric() {
+                if word.is_empty() {
+                    word_start = i;
+                }
+                word.push(c.to_ascii_lowercase());
+                word_end = end;
+            } else if !word.is_empty() {
+                view.push_token(&word, word_start, word_end, false);
+                word.clear();
+            }
+            continue;
+        }
         if is_invisible(c) || is_combining_mark(c) {
             // Transparent: a zero-width space or a loose accent belongs to the word around it.
             if !word.is_empty() {
@@ -435,7 +449,7 @@ fn raw_tokens(text: &str) -> Vec<RawToken> {
     };
     for (i, c) in text.char_indices() {
         let end = i + c.len_utf8();
-        if is_invisible(c) || is_combining_mark(c) {
+        if !c.is_ascii() && (is_invisible(c) || is_combining_mark(c)) {
             if let Some(t) = cur.as_mut() {
                 t.end = end;
                 if let Some(last) = t.spans.last_mut() {
@@ -525,21 +539,51 @@ fn ends_with_abbreviation(before: &str) -> bool {
     ABBREVIATIONS.contains(&lower.as_str())
 }
 
-/// Sentence boundaries (UAX #29, less the ones after an Italian abbreviation or an initial,
-/// plus every line break), as sorted start offsets.
+/// Sentence boundaries as sorted start offsets: after `.`, `!`, `?` or `…` (with any closing
+/// quotes or brackets) followed by white space, except after an Italian abbreviation or an
+/// initial, and after every line break. Written by hand: UAX #29 sentence segmentation
+/// (unicode-segmentation) took a tenth of a large run and still split "sig. Rossi".
 pub fn sentence_starts(text: &str) -> Vec<usize> {
-    use unicode_segmentation::UnicodeSegmentation;
-    let mut starts: Vec<usize> = text
-        .split_sentence_bound_indices()
-        .map(|(i, _)| i)
-        .filter(|&i| i == 0 || !ends_with_abbreviation(&text[..i]))
-        .collect();
-    starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+    let mut starts = vec![0];
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '\n' => starts.push(i + 1),
+            '.' | '!' | '?' | '…' => {
+                while let Some(&(_, d)) = chars.peek() {
+                    if matches!(
+                        d,
+                        '.' | '!' | '?' | '…' | ')' | '"' | '\'' | '»' | '”' | '’' | ']'
+                    ) {
+                        chars.next();
+                    } else {
+                        break;
+                    }
+                }
+                let Some(&(j, d)) = chars.peek() else { break };
+                if !d.is_whitespace() || (c == '.' && ends_with_abbreviation(&text[..i + 1])) {
+                    continue;
+                }
+                // The next sentence starts after the spaces (a line break starts one anyway).
+                let mut k = j;
+                while let Some(&(p, e)) = chars.peek() {
+                    if e.is_whitespace() && e != '\n' {
+                        chars.next();
+                        k = p + e.len_utf8();
+                    } else {
+                        break;
+                    }
+                }
+                if chars.peek().is_some_and(|&(_, e)| e != '\n') {
+                    starts.push(k);
+                }
+            }
+            _ => {}
+        }
+    }
     starts.sort_unstable();
     starts.dedup();
-    if starts.first() != Some(&0) {
-        starts.insert(0, 0);
-    }
+    starts.retain(|&s| s <= text.len());
     starts
 }
 
