@@ -685,17 +685,7 @@ fn check(args: CheckArgs) -> Result<i32> {
         }
         if stdin_fixed {
             write_stdout(&stdin_text)?;
-            for p in &problems {
-                eprintln!("vaglio: {p}");
-            }
-            if !problems.is_empty() {
-                return Ok(EXIT_ERROR);
-            }
-            let failing = reports
-                .iter()
-                .flat_map(|r| &r.findings)
-                .any(|f| f.severity >= fail_on);
-            return Ok(if failing { EXIT_FINDINGS } else { EXIT_CLEAN });
+            return Ok(exit_code(&problems, &reports, fail_on));
         }
     }
 
@@ -752,17 +742,23 @@ fn check(args: CheckArgs) -> Result<i32> {
         report::render_with(format, &reports, &summary, &ropts, &rule_metas(set, lang))
     };
     write_stdout(&out)?;
-    for p in &problems {
+    Ok(exit_code(&problems, &reports, fail_on))
+}
+
+/// Prints the problems met on the way and turns the run into its exit code: 2 when any
+/// input could not be read, else 1 when a finding is at or above the fail level.
+fn exit_code(problems: &[String], reports: &[FileReport], fail_on: Severity) -> i32 {
+    for p in problems {
         eprintln!("vaglio: {p}");
     }
     if !problems.is_empty() {
-        return Ok(EXIT_ERROR);
+        return EXIT_ERROR;
     }
     let failing = reports
         .iter()
         .flat_map(|r| &r.findings)
         .any(|f| f.severity >= fail_on);
-    Ok(if failing { EXIT_FINDINGS } else { EXIT_CLEAN })
+    if failing { EXIT_FINDINGS } else { EXIT_CLEAN }
 }
 
 /// A progress bar on stderr, only for many files on a terminal.

@@ -182,42 +182,27 @@ fn cross(a: &[String], b: &[String]) -> Option<Vec<String>> {
 
 /// The lower-case letters a small class stands for (`[Aa]` → `a`).
 fn class_chars(class: &Class) -> Option<Vec<String>> {
-    let mut chars: Vec<char> = Vec::new();
-    match class {
-        Class::Unicode(c) => {
-            let total: u32 = c
-                .ranges()
-                .iter()
-                .map(|r| r.end() as u32 - r.start() as u32 + 1)
-                .sum();
-            if total > 8 {
-                return None;
-            }
-            for r in c.ranges() {
-                for ch in r.start()..=r.end() {
-                    chars.push(ch);
-                }
-            }
-        }
-        Class::Bytes(c) => {
-            let total: u32 = c
-                .ranges()
-                .iter()
-                .map(|r| r.end() as u32 - r.start() as u32 + 1)
-                .sum();
-            if total > 8 {
-                return None;
-            }
-            for r in c.ranges() {
-                for b in r.start()..=r.end() {
-                    if !b.is_ascii() {
-                        return None;
-                    }
-                    chars.push(b as char);
-                }
-            }
-        }
+    let ranges: Vec<(u32, u32)> = match class {
+        Class::Unicode(c) => c
+            .ranges()
+            .iter()
+            .map(|r| (r.start() as u32, r.end() as u32))
+            .collect(),
+        // A byte class stands for characters only in its ASCII part.
+        Class::Bytes(c) if c.ranges().iter().all(|r| r.end().is_ascii()) => c
+            .ranges()
+            .iter()
+            .map(|r| (r.start() as u32, r.end() as u32))
+            .collect(),
+        Class::Bytes(_) => return None,
+    };
+    if ranges.iter().map(|(a, b)| b - a + 1).sum::<u32>() > 8 {
+        return None;
     }
+    let chars: Vec<char> = ranges
+        .iter()
+        .flat_map(|&(a, b)| (a..=b).filter_map(char::from_u32))
+        .collect();
     let mut lower: Vec<String> = chars
         .into_iter()
         .map(|c| c.to_lowercase().collect::<String>())
