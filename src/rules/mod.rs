@@ -12,6 +12,18 @@ use anyhow::{Context, Result, anyhow, bail};
 use std::collections::HashSet;
 use std::sync::Arc;
 
+/// The largest pack file read. The built-in packs together are under 1 MB; a user
+/// lexicon of 100,000 words is about 2 MB.
+pub const MAX_PACK_BYTES: u64 = 16 * 1024 * 1024;
+
+/// The most rules one pack may hold (the built-in packs have about 120).
+pub const MAX_RULES: usize = 10_000;
+
+/// The most terms one pack may expand to, counting every `{a,b}` alternative: the
+/// cartesian product of a few groups grows fast, and every term costs memory in the
+/// automaton of every engine.
+pub const MAX_TERMS: u64 = 1_000_000;
+
 /// A rule as loaded: its definition and where it came from.
 #[derive(Debug, Clone)]
 pub struct LoadedRule {
@@ -56,6 +68,13 @@ impl RuleSet {
             }
             self.files.push(canonical);
         }
+        // Refused before reading: a huge file named by mistake costs nothing.
+        if let Ok(meta) = std::fs::metadata(path)
+            && meta.is_file()
+            && meta.len() > MAX_PACK_BYTES
+        {
+            bail!("{}: {}", path.display(), too_big_pack(meta.len()));
+        }
         let source = std::fs::read_to_string(path).with_context(|| {
             format!(
                 "impossibile leggere il pacchetto di regole {} / cannot read rule pack",
@@ -71,6 +90,9 @@ impl RuleSet {
     }
 
     fn add(&mut self, origin: &str, source: &str, trust: Trust) -> Result<()> {
+        if source.len() as u64 > MAX_PACK_BYTES {
+            bail!("{origin}: {}", too_big_pack(source.len() as u64));
+        }
         let file: PackFile = toml::from_str(source).map_err(|e| toml_error(origin, source, &e))?;
         self.add_parsed(origin, Some(source), file, trust)
     }
@@ -87,7 +109,15 @@ impl RuleSet {
         trust: Trust,
     ) -> Result<()> {
         validate_pack_meta(&file.pack).map_err(|e| anyhow!("{origin}: {e:#}"))?;
+        if trust == Trust::Validate && file.rules.len() > MAX_RULES {
+            bail!(
+                "{origin}: {} regole, più del massimo di {MAX_RULES} per pacchetto: dividilo in più file / {} rules, more than {MAX_RULES} per pack: split it",
+                file.rules.len(),
+                file.rules.len()
+            );
+        }
         let mut ids: HashSet<&str> = self.rules.iter().map(|r| r.def.id.as_str()).collect();
+        let mut terms: u64 = 0;
         for rule in &file.rules {
             if !ids.insert(rule.id.as_str()) {
                 bail!(
@@ -97,6 +127,19 @@ impl RuleSet {
             }
             if trust == Trust::Builtin {
                 continue;
+            }
+            // Counted before validation expands anything: one term of a few brace groups
+            // could otherwise take all the memory there is.
+            terms = terms.saturating_add(rule_expansions(rule));
+            if terms > MAX_TERMS {
+                bail!(
+                    "{origin}{}: regola «{}»: il pacchetto supera {MAX_TERMS} termini espansi (contando ogni alternativa {{a,b}}) / the pack expands to more than {MAX_TERMS} terms",
+                    source
+                        .and_then(|s| rule_line(s, &rule.id))
+                        .map(|l| format!(":{l}"))
+                        .unwrap_or_default(),
+                    rule.id
+                );
             }
             validate_rule(rule).map_err(|e| {
                 anyhow!(
@@ -127,6 +170,50 @@ impl RuleSet {
     pub fn get(&self, id: &str) -> Option<&LoadedRule> {
         self.rules.iter().find(|r| r.def.id == id)
     }
+}
+
+fn too_big_pack(len: u64) -> String {
+    format!(
+        "pacchetto di regole di {} MB, più del massimo di {} MB / rule pack larger than {} MB",
+        len >> 20,
+        MAX_PACK_BYTES >> 20,
+        MAX_PACK_BYTES >> 20
+    )
+}
+
+/// How many concrete terms a term expands to (the product of its `{a,b}` groups; a
+/// placeholder counts as one), computed without expanding it.
+fn expansions(term: &str) -> u64 {
+    let mut n: u64 = 1;
+    let mut rest = term;
+    while let Some(open) = rest.find('{') {
+        let Some(len) = rest[open..].find('}') else {
+            break;
+        };
+        let inner = &rest[open + 1..open + len];
+        n = n.saturating_mul(inner.matches(',').count() as u64 + 1);
+        rest = &rest[open + len + 1..];
+    }
+    n
+}
+
+/// Every term a rule expands to: its own, its exceptions, keywords and conditions.
+fn rule_expansions(r: &RuleDef) -> u64 {
+    let conditions = r
+        .near
+        .iter()
+        .chain(r.unless.iter())
+        .flat_map(|n| match n {
+            OneOrMany::One(c) => std::slice::from_ref(c),
+            OneOrMany::Many(v) => v.as_slice(),
+        })
+        .chain(r.require.iter());
+    r.terms
+        .iter()
+        .chain(&r.exceptions)
+        .chain(&r.keywords)
+        .chain(conditions.flat_map(|c| c.terms.iter()))
+        .fold(0u64, |n, t| n.saturating_add(expansions(t)))
 }
 
 /// How much checking a pack gets at load time. The built-in packs are validated in full by
@@ -198,7 +285,31 @@ pub fn check_regex(pattern: &str) -> Result<()> {
         .build()
         .parse(&filled)
         .map_err(|e| anyhow!("regex non valida / invalid regex «{pattern}»:\n{e}"))?;
+    // The engine compiles a regex only when a post needs it, so a pattern too big for the
+    // size limit would otherwise surface in the middle of a run, on some files only. The
+    // forward NFA under the engine's limit is the part that fails.
+    let config = regex_automata::nfa::thompson::Config::new()
+        .nfa_size_limit(Some(crate::matchers::patterns::REGEX_SIZE_LIMIT));
+    regex_automata::nfa::thompson::Compiler::new()
+        .configure(config)
+        .build(&filled)
+        .map_err(|e| {
+            anyhow!(
+                "regex troppo grande: supera il limite di {} MB una volta compilata; riducila o dividila / regex too big once compiled «{}»: {e}",
+                crate::matchers::patterns::REGEX_SIZE_LIMIT >> 20,
+                shorten(pattern)
+            )
+        })?;
     Ok(())
+}
+
+/// A pattern as quoted in an error: a huge one is cut, not printed whole.
+fn shorten(pattern: &str) -> String {
+    const MAX: usize = 120;
+    match pattern.char_indices().nth(MAX) {
+        Some((i, _)) => format!("{}…", &pattern[..i]),
+        None => pattern.to_string(),
+    }
 }
 
 fn check_terms(terms: &[String]) -> Result<()> {
