@@ -1,4 +1,8 @@
 //! Inputs: files, folders walked recursively (honouring .gitignore), and standard input.
+//!
+//! Nothing here stops a run: a path that cannot be walked or read becomes one message (in
+//! `problems` when something that exists went unchecked, in `notes` when there was nothing
+//! to check) and the other inputs go on.
 
 use anyhow::Result;
 use std::io::Read;
@@ -7,6 +11,12 @@ use std::path::{Path, PathBuf};
 /// Extensions checked by default when walking a folder; a file named explicitly is always
 /// checked.
 pub const DEFAULT_EXTENSIONS: &[&str] = &["txt", "md", "markdown", "text"];
+
+/// The largest input read. Checking needs about six times the text in memory (views that
+/// map back to the original bytes), so a bigger file is almost surely not a draft or a
+/// calendar export but a dump named by mistake: it is skipped with an error instead of
+/// taking gigabytes and minutes.
+pub const MAX_INPUT_BYTES: u64 = 256 * 1024 * 1024;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Input {
@@ -23,12 +33,15 @@ impl Input {
     }
 }
 
-/// The inputs named on the command line, expanded; paths that cannot be walked are
-/// reported in `problems` and the rest goes on.
+/// The inputs named on the command line, expanded. `problems` are inputs that exist but
+/// could not be walked (the run exits with 2); `notes` say why something named checks
+/// nothing (a folder with no matching files, a dangling symlink) and do not change the
+/// exit code.
 #[derive(Debug, Default)]
 pub struct Inputs {
     pub items: Vec<Input>,
     pub problems: Vec<String>,
+    pub notes: Vec<String>,
 }
 
 pub fn collect(paths: &[PathBuf], extensions: &[String], stdin_name: &str) -> Inputs {
@@ -39,9 +52,22 @@ pub fn collect(paths: &[PathBuf], extensions: &[String], stdin_name: &str) -> In
                 name: stdin_name.to_string(),
             });
         } else if p.is_dir() {
+            let before = inputs.items.len();
             walk(p, extensions, &mut inputs);
+            if inputs.items.len() == before {
+                inputs.notes.push(format!(
+                    "{}: nessun file da controllare con le estensioni {} (vedi --extensions) / no files to check with these extensions",
+                    p.display(),
+                    extensions.join(", ")
+                ));
+            }
         } else if p.exists() {
             inputs.items.push(Input::File(p.clone()));
+        } else if p.symlink_metadata().is_ok() {
+            inputs.problems.push(format!(
+                "{}: collegamento simbolico rotto o circolare / broken or looping symbolic link",
+                p.display()
+            ));
         } else {
             inputs.problems.push(format!(
                 "{}: file o cartella inesistente / no such file or directory",
@@ -59,9 +85,11 @@ fn has_extension(path: &Path, extensions: &[String]) -> bool {
 }
 
 fn walk(dir: &Path, extensions: &[String], inputs: &mut Inputs) {
+    // Symbolic links are followed, so a draft linked into the folder is checked like one
+    // named on the command line; the walker detects links back to an ancestor.
     let walker = ignore::WalkBuilder::new(dir)
         .require_git(false)
-        .follow_links(false)
+        .follow_links(true)
         .sort_by_file_name(|a, b| a.cmp(b))
         .build();
     for entry in walker {
@@ -72,8 +100,71 @@ fn walk(dir: &Path, extensions: &[String], inputs: &mut Inputs) {
                     inputs.items.push(Input::File(e.into_path()));
                 }
             }
-            Err(err) => inputs.problems.push(format!("{}: {err}", dir.display())),
+            Err(err) => walk_error(dir, &err, inputs),
         }
+    }
+}
+
+/// Sorts a walker error into a note (nothing there to check: a dangling link, a link that
+/// loops, a link back to a folder already walked) or a problem (something unreadable).
+fn walk_error(dir: &Path, err: &ignore::Error, inputs: &mut Inputs) {
+    match err {
+        ignore::Error::Loop { child, .. } => inputs.notes.push(format!(
+            "{}: collegamento simbolico a una cartella già controllata, saltato / symbolic link to a folder already checked, skipped",
+            child.display()
+        )),
+        ignore::Error::WithPath { path, err } => {
+            let link = path.symlink_metadata().is_ok_and(|m| m.is_symlink());
+            if link && std::fs::metadata(path).is_err() {
+                inputs.notes.push(format!(
+                    "{}: collegamento simbolico rotto o circolare, saltato / broken or looping symbolic link, skipped",
+                    path.display()
+                ));
+            } else {
+                match io_error(err) {
+                    Some(e) => inputs
+                        .problems
+                        .push(format!("{}: {}", path.display(), io_reason(e))),
+                    None => inputs.problems.push(format!(
+                        "{}: non leggibile / unreadable: {err}",
+                        path.display()
+                    )),
+                }
+            }
+        }
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            walk_error(dir, err, inputs)
+        }
+        ignore::Error::Partial(errs) => {
+            for e in errs {
+                walk_error(dir, e, inputs);
+            }
+        }
+        other => inputs.problems.push(format!(
+            "{}: cartella non leggibile / folder unreadable: {other}",
+            dir.display()
+        )),
+    }
+}
+
+fn io_error(err: &ignore::Error) -> Option<&std::io::Error> {
+    match err {
+        ignore::Error::Io(e) => Some(e),
+        ignore::Error::WithPath { err, .. }
+        | ignore::Error::WithDepth { err, .. }
+        | ignore::Error::WithLineNumber { err, .. } => io_error(err),
+        _ => None,
+    }
+}
+
+/// Why a path could not be read, Italian first.
+pub fn io_reason(e: &std::io::Error) -> String {
+    use std::io::ErrorKind::*;
+    match e.kind() {
+        PermissionDenied => "non leggibile, permesso negato / unreadable, permission denied".into(),
+        NotFound => "file o cartella inesistente / no such file or directory".into(),
+        IsADirectory => "è una cartella / is a directory".into(),
+        _ => format!("lettura non riuscita / cannot read: {e}"),
     }
 }
 
@@ -88,26 +179,72 @@ pub enum Content {
     Binary,
 }
 
+fn too_large(name: &str, cap: u64) -> anyhow::Error {
+    let mb = cap >> 20;
+    anyhow::anyhow!(
+        "{name}: più grande di {mb} MB, saltato (non sembra una bozza) / larger than {mb} MB, skipped (not a draft)"
+    )
+}
+
+/// Reads at most `cap` bytes (plus one, to tell a file of exactly the limit from a
+/// bigger one): a pipe or a device such as /dev/zero never makes the run hang or exhaust
+/// memory.
+fn read_capped(mut r: impl Read, name: &str, hint: usize, cap: u64) -> Result<Vec<u8>> {
+    let mut buf = Vec::with_capacity(hint);
+    (&mut r)
+        .take(cap + 1)
+        .read_to_end(&mut buf)
+        .map_err(|e| anyhow::anyhow!("{name}: {}", io_reason(&e)))?;
+    if buf.len() as u64 > cap {
+        return Err(too_large(name, cap));
+    }
+    Ok(buf)
+}
+
 pub fn read(input: &Input) -> Result<Content> {
     let bytes = match input {
-        Input::Stdin { .. } => {
-            let mut buf = Vec::new();
-            std::io::stdin().read_to_end(&mut buf).map_err(|e| {
-                anyhow::anyhow!(
-                    "lettura dello standard input non riuscita / cannot read stdin: {e}"
-                )
-            })?;
-            buf
+        Input::Stdin { .. } => read_capped(
+            std::io::stdin().lock(),
+            "standard input",
+            0,
+            MAX_INPUT_BYTES,
+        )?,
+        Input::File(p) => {
+            let name = p.display().to_string();
+            let file =
+                std::fs::File::open(p).map_err(|e| anyhow::anyhow!("{name}: {}", io_reason(&e)))?;
+            // The size is known for a regular file: refuse it before reading anything.
+            let len = file.metadata().map(|m| m.len()).unwrap_or(0);
+            if len > MAX_INPUT_BYTES {
+                return Err(too_large(&name, MAX_INPUT_BYTES));
+            }
+            read_capped(
+                file,
+                &name,
+                usize::try_from(len).unwrap_or(0),
+                MAX_INPUT_BYTES,
+            )?
         }
-        Input::File(p) => std::fs::read(p).map_err(|e| {
-            anyhow::anyhow!("{}: lettura non riuscita / cannot read: {e}", p.display())
-        })?,
     };
     Ok(decode(bytes))
 }
 
-/// UTF-8, or Windows-1252 for legacy files (with a warning); NUL bytes mean binary.
+/// UTF-8; UTF-16 with a byte-order mark (what Windows Notepad calls "Unicode"), or
+/// Windows-1252 for legacy files, each with a warning; other NUL bytes mean binary.
 pub fn decode(bytes: Vec<u8>) -> Content {
+    if let Some((enc, bom)) = encoding_rs::Encoding::for_bom(&bytes)
+        && enc != encoding_rs::UTF_8
+    {
+        let (text, _) = enc.decode_without_bom_handling(&bytes[bom..]);
+        return Content::Text {
+            text: text.into_owned(),
+            warning: Some(format!(
+                "è {}: convertito in UTF-8; le posizioni in byte si riferiscono al testo convertito / {}: converted to UTF-8",
+                enc.name(),
+                enc.name()
+            )),
+        };
+    }
     if bytes.iter().take(8192).any(|&b| b == 0) {
         return Content::Binary;
     }
@@ -144,5 +281,31 @@ mod tests {
             Content::Binary => panic!("not binary"),
         }
         assert!(matches!(decode(b"a\0b".to_vec()), Content::Binary));
+    }
+
+    #[test]
+    fn utf16_with_a_bom_is_text() {
+        let mut bytes = vec![0xFF, 0xFE];
+        for u in "perché".encode_utf16() {
+            bytes.extend(u.to_le_bytes());
+        }
+        match decode(bytes) {
+            Content::Text { text, warning } => {
+                assert_eq!(text, "perché");
+                assert!(warning.is_some_and(|w| w.contains("UTF-16LE")));
+            }
+            Content::Binary => panic!("not binary"),
+        }
+    }
+
+    #[test]
+    fn reading_stops_past_the_limit() {
+        let endless = std::io::repeat(b'a');
+        let err = read_capped(endless, "zero", 0, 4 << 20)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("4 MB"), "{err}");
+        let ok = read_capped(&b"abc"[..], "abc", 0, 3).unwrap();
+        assert_eq!(ok, b"abc");
     }
 }
