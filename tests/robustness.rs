@@ -1,6 +1,9 @@
 //! No input may break the engine: random bytes, hostile Unicode, huge lines. Every finding
 //! must lie on character boundaries and agree with its line and column.
 
+#[path = "../fuzz/bodies.rs"]
+mod bodies;
+
 use vaglio::engine::{Engine, EngineOptions};
 use vaglio::rules::{Profile, RuleSet};
 use vaglio::text::LineIndex;
@@ -126,4 +129,52 @@ fn a_huge_single_line_is_checked_in_chunks() {
     text.push_str("che cazzo");
     let hits = e.check(&text).expect("checks");
     assert!(hits.iter().any(|h| &text[h.start..h.end] == "cazzo"));
+}
+
+/// The seed corpus of the fuzz targets (and the crashes they found, kept as seeds), run
+/// through the very bodies `cargo +nightly fuzz run` uses: on stable, in every `cargo test`.
+#[test]
+fn fuzz_seeds_replay_through_the_fuzz_bodies() {
+    for (target, body) in [
+        ("load_pack", bodies::load_pack as fn(&[u8])),
+        ("check_bytes", bodies::check_bytes as fn(&[u8])),
+    ] {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fuzz/seeds")
+            .join(target);
+        let mut n = 0;
+        for entry in std::fs::read_dir(&dir).expect("seed folder") {
+            let path = entry.expect("seed entry").path();
+            let data = std::fs::read(&path).expect("seed readable");
+            body(&data);
+            // Also as the fuzzer's mutations often leave it: cut in the middle.
+            body(&data[..data.len() / 2]);
+            n += 1;
+        }
+        assert!(n >= 5, "{target}: only {n} seeds in {dir:?}");
+    }
+}
+
+/// The Big List of Naughty Strings (tests/data/blns, MIT): each string alone and inside a
+/// sentence with findings around it, in every profile, through the engine and through the
+/// file path of the CLI (decode, markup, suppressions).
+#[test]
+fn naughty_strings_never_break_any_profile() {
+    let json = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/blns/blns.json"),
+    )
+    .expect("blns.json");
+    let strings: Vec<String> = serde_json::from_str(&json).expect("a JSON list of strings");
+    assert!(strings.len() > 400, "{}", strings.len());
+    let set = RuleSet::builtin().expect("built-in packs load");
+    let engines = engines(&set);
+    for s in &strings {
+        let sentence = format!(
+            "Lavoro in Comune e sei un cretino {s}, il mio CF è RSSMRA85T10A562S.\r\n{s} chiamami al 347 123 4567 {s}"
+        );
+        for text in [s.as_str(), sentence.as_str()] {
+            check_all(&engines, text);
+            bodies::check_bytes(text.as_bytes());
+        }
+    }
 }
