@@ -5,7 +5,7 @@
 use crate::matchers::conditions::{Condition, Regions};
 use crate::matchers::literals::{Requirement, requirement};
 use crate::matchers::metric;
-use crate::matchers::patterns::LazyRegex;
+use crate::matchers::patterns::{LazyRegex, REGEX_SIZE_LIMIT};
 use crate::matchers::terms::{MaskableTerm, Owner, TermHit, TermTable, evasion_form, mask_fits};
 use crate::matchers::{Locator, Span};
 use crate::rules::builtin;
@@ -14,10 +14,11 @@ use crate::rules::{
     Category, ConditionDef, LoadedRule, MetricDef, OneOrMany, Profile, Role, RuleSet, Scope,
     Severity, ViewKind, Within,
 };
-use crate::text::{View, evasion_view, word_view};
+use crate::text::{View, evasion_view, may_evade, word_view};
 use crate::validators::{self, Validator};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use anyhow::{Result, anyhow, bail};
+use regex::{RegexSet, RegexSetBuilder};
 use std::cell::OnceCell;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -85,6 +86,8 @@ pub struct ActiveRule {
     n_near: usize,
     n_unless: usize,
     has_require: bool,
+    /// Whether a condition has terms: they are matched only for rules with candidates.
+    context_terms: bool,
 }
 
 impl ActiveRule {
@@ -105,9 +108,11 @@ pub struct Hit {
     pub rule: usize,
 }
 
-/// What the regexes need to match: required literals (found by substring search in a short
-/// post, by one automaton per haystack in a long one) and a count of numeric characters. A
-/// regex runs, and is compiled, only when its requirement is met.
+/// Which regexes may match a post. In a short post: their required literals (found by
+/// substring search) and a count of numeric characters; a regex runs, and is compiled, only
+/// when its requirement is met. In a large run: one `RegexSet` per view, whose single pass
+/// tells exactly which regexes match somewhere in the post, so only those run to find
+/// where (most posts open none).
 struct LiteralGate {
     /// Literal → regexes it opens, over the original text (ASCII case-insensitive).
     raw: Vec<(String, Vec<usize>)>,
@@ -115,15 +120,58 @@ struct LiteralGate {
     words: Vec<(String, Vec<usize>)>,
     /// Per regex: whether it needs a literal, and how many numeric characters.
     needs: Vec<(bool, usize)>,
+    /// Per regex: its view and source, for the sets.
+    sources: Vec<(ViewKind, String)>,
     raw_ac: OnceLock<Option<AhoCorasick>>,
     words_ac: OnceLock<Option<AhoCorasick>>,
+    sets: OnceLock<Option<RegexSets>>,
 }
+
+/// The regexes of each view as one set, with the gate index of each member.
+struct RegexSets {
+    raw: RegexSet,
+    raw_ids: Vec<usize>,
+    words: RegexSet,
+    words_ids: Vec<usize>,
+}
+
+impl RegexSets {
+    fn build(sources: &[(ViewKind, String)]) -> Option<RegexSets> {
+        let of = |view: ViewKind| -> Option<(RegexSet, Vec<usize>)> {
+            let (ids, patterns): (Vec<usize>, Vec<&str>) = sources
+                .iter()
+                .enumerate()
+                .filter(|(_, (v, _))| *v == view)
+                .map(|(i, (_, p))| (i, p.as_str()))
+                .unzip();
+            let set = RegexSetBuilder::new(patterns)
+                .size_limit(8 * REGEX_SIZE_LIMIT)
+                .dfa_size_limit(REGEX_SET_DFA)
+                .build()
+                .ok()?;
+            Some((set, ids))
+        };
+        let (raw, raw_ids) = of(ViewKind::Raw)?;
+        let (words, words_ids) = of(ViewKind::Words)?;
+        Some(RegexSets {
+            raw,
+            raw_ids,
+            words,
+            words_ids,
+        })
+    }
+}
+
+/// Room for the lazy DFA of each regex set, per thread: enough that Italian prose does not
+/// keep clearing it.
+const REGEX_SET_DFA: usize = 16 * 1024 * 1024;
 
 #[derive(Default)]
 struct GateBuilder {
     raw: HashMap<String, Vec<usize>>,
     words: HashMap<String, Vec<usize>>,
     needs: Vec<(bool, usize)>,
+    sources: Vec<(ViewKind, String)>,
     /// One compiled regex per distinct pattern: many rules share context patterns (a
     /// person's initials, a name), and each compile costs a fraction of a millisecond.
     shared: HashMap<(String, ViewKind), Arc<LazyRegex>>,
@@ -145,17 +193,21 @@ impl GateBuilder {
         }
         let mut re = LazyRegex::new(key.0.clone(), view);
         self.gate(&mut re, literals_for(source, builtin_rule));
+        self.sources.push((view, key.0.clone()));
         let re = Arc::new(re);
         self.shared.insert(key, re.clone());
         re
     }
 
-    /// Gives a regex its gate, if its requirement is known and useful.
+    /// Gives a regex its gate: every regex has one (the regex sets open it in large runs),
+    /// with its requirement when known.
     fn gate(&mut self, re: &mut LazyRegex, req: Option<Requirement>) {
+        let id = self.needs.len();
+        re.gate = Some(id);
         let Some(req) = req.filter(|r| !r.literals.is_empty() || r.min_digits > 0) else {
+            self.needs.push((false, 0));
             return;
         };
-        let id = self.needs.len();
         self.needs.push((!req.literals.is_empty(), req.min_digits));
         let map = match re.view {
             ViewKind::Raw => &mut self.raw,
@@ -164,7 +216,6 @@ impl GateBuilder {
         for l in req.literals {
             map.entry(l).or_default().push(id);
         }
-        re.gate = Some(id);
     }
 
     fn build(self) -> LiteralGate {
@@ -176,16 +227,28 @@ impl GateBuilder {
             raw,
             words,
             needs: self.needs,
+            sources: self.sources,
             raw_ac: OnceLock::new(),
             words_ac: OnceLock::new(),
+            sets: OnceLock::new(),
         }
     }
 }
 
 impl LiteralGate {
     /// Which gated regexes may match.
-    fn open(&self, text: &str, words: &View, big: bool) -> Vec<bool> {
-        let mut found = vec![false; self.needs.len()];
+    fn open(&self, text: &str, words: &View, big: bool, found: &mut Vec<bool>) {
+        found.clear();
+        found.resize(self.needs.len(), false);
+        if big && let Some(sets) = self.sets.get_or_init(|| RegexSets::build(&self.sources)) {
+            for i in sets.raw.matches(text).iter() {
+                found[sets.raw_ids[i]] = true;
+            }
+            for i in sets.words.matches(&words.text).iter() {
+                found[sets.words_ids[i]] = true;
+            }
+            return;
+        }
         let lower;
         let hays = [
             (&self.raw, &self.raw_ac, true, {
@@ -235,13 +298,9 @@ impl LiteralGate {
         } else {
             0
         };
-        self.needs
-            .iter()
-            .zip(found)
-            .map(|(&(needs_literal, min_digits), found)| {
-                (found || !needs_literal) && digits >= min_digits
-            })
-            .collect()
+        for (&(needs_literal, min_digits), found) in self.needs.iter().zip(found.iter_mut()) {
+            *found = (*found || !needs_literal) && digits >= min_digits;
+        }
     }
 }
 
@@ -251,7 +310,11 @@ fn may_match(re: &LazyRegex, open: &[bool]) -> bool {
 
 pub struct Engine {
     pub rules: Vec<ActiveRule>,
+    /// Terms that find candidates (matchers, exceptions, keywords): matched in every post.
     terms: TermTable,
+    /// Terms of conditions: common words (articles, pronouns), matched only in posts where a
+    /// rule that needs them has candidates.
+    context: TermTable,
     evasion: Option<TermTable>,
     maskable: Vec<MaskableTerm>,
     gate: LiteralGate,
@@ -306,6 +369,7 @@ impl Engine {
         let ph = &opts.placeholders;
         // Terms expanded at run time: user packs, placeholders, rules not precomputed.
         let mut terms: Vec<(String, bool, Owner)> = Vec::new();
+        let mut context: Vec<(String, bool, Owner)> = Vec::new();
         let mut evasion: Vec<(String, bool, Owner)> = Vec::new();
         let mut maskable = Vec::new();
         let mut gates = GateBuilder::default();
@@ -392,7 +456,7 @@ impl Engine {
             for (slot, (c, default_within)) in defaults.enumerate() {
                 for t in c.terms.iter().filter(runtime) {
                     for spec in expand_term(t, ph).map_err(ctx)? {
-                        terms.push((spec.words, spec.stem, Owner::Condition(r, slot)));
+                        context.push((spec.words, spec.stem, Owner::Condition(r, slot)));
                     }
                 }
                 let mut patterns = Vec::new();
@@ -432,6 +496,11 @@ impl Engine {
                 n_near: near.len(),
                 n_unless: unless.len(),
                 has_require: def.require.is_some(),
+                context_terms: near
+                    .iter()
+                    .chain(unless)
+                    .chain(&def.require)
+                    .any(|c| !c.terms.is_empty()),
             });
         }
         let owners: Vec<Option<Owner>> = builtin::OWNERS
@@ -461,21 +530,41 @@ impl Engine {
                 evasion,
             ))
         };
+        let of_kind = |context: bool| -> Vec<Option<Owner>> {
+            owners
+                .iter()
+                .map(|o| o.filter(|o| matches!(o, Owner::Condition(..)) == context))
+                .collect()
+        };
         Ok(Engine {
             rules,
-            terms: TermTable::new(builtin::TERMS, owners, terms),
+            terms: TermTable::new(builtin::TERMS, of_kind(false), terms),
+            context: TermTable::new(builtin::TERMS, of_kind(true), context),
             evasion,
             maskable,
-            gate: gates.build(),
+            gate: {
+                let g = gates.build();
+                if std::env::var_os("VAGLIO_GATES").is_some() {
+                    eprintln!("RAW {:?}", g.raw.iter().map(|l| &l.0).collect::<Vec<_>>());
+                    eprintln!(
+                        "WORDS {:?}",
+                        g.words.iter().map(|l| &l.0).collect::<Vec<_>>()
+                    );
+                }
+                g
+            },
             contacts: opts.contacts.iter().map(|c| contact_key(c)).collect(),
         })
     }
 
     /// Checks one post; hits are sorted by position and de-duplicated. A text longer than
-    /// [`MAX_POST`] is checked in chunks cut at blank lines or line breaks.
+    /// [`MAX_POST`] is not one post: each of its paragraphs (separated by blank lines) is
+    /// checked as a post of its own, in chunks of paragraphs checked in parallel.
     pub fn check(&self, text: &str) -> Result<Vec<Hit>> {
         if text.len() <= MAX_POST {
-            return self.check_post(text);
+            let before = CHECKED.fetch_add(text.len(), Ordering::Relaxed);
+            let big = text.len() > SMALL_POST || before > SMALL_RUN;
+            return self.check_post_with(text, big, &mut Scratch::default());
         }
         use rayon::prelude::*;
         // A long text is a large run by itself: the shared automata pay off at once.
@@ -484,15 +573,17 @@ impl Engine {
         let parts: Vec<Result<Vec<Hit>>> = chunks
             .par_iter()
             .map(|&(base, chunk)| {
-                self.check_post_with(chunk, true).map(|hits| {
-                    hits.into_iter()
-                        .map(|h| Hit {
-                            start: h.start + base,
-                            end: h.end + base,
-                            rule: h.rule,
-                        })
-                        .collect()
-                })
+                let mut scratch = Scratch::default();
+                let mut hits = Vec::new();
+                for (offset, post) in paragraphs(chunk) {
+                    let found = self.check_post_with(post, true, &mut scratch)?;
+                    hits.extend(found.into_iter().map(|h| Hit {
+                        start: h.start + base + offset,
+                        end: h.end + base + offset,
+                        rule: h.rule,
+                    }));
+                }
+                Ok(hits)
             })
             .collect();
         let mut all = Vec::new();
@@ -520,11 +611,6 @@ impl Engine {
         Ok(())
     }
 
-    fn check_post(&self, text: &str) -> Result<Vec<Hit>> {
-        let before = CHECKED.fetch_add(text.len(), Ordering::Relaxed);
-        self.check_post_with(text, text.len() > SMALL_POST || before > SMALL_RUN)
-    }
-
     /// Marks the run as large (many or big inputs): automata are built once and used for
     /// every post from now on.
     pub fn expect_volume(&self, bytes: usize) {
@@ -533,23 +619,31 @@ impl Engine {
         }
     }
 
-    /// `full`: match with the automaton of every term instead of the post's own.
-    fn check_post_with(&self, text: &str, big: bool) -> Result<Vec<Hit>> {
+    /// `big`: match with the automaton of every term instead of the post's own. `scratch`
+    /// is left clean for the next post.
+    fn check_post_with(&self, text: &str, big: bool, scratch: &mut Scratch) -> Result<Vec<Hit>> {
+        scratch.reset(self.rules.len());
+        let result = self.check_in(text, big, scratch);
+        scratch.clear();
+        result
+    }
+
+    fn check_in(&self, text: &str, big: bool, scratch: &mut Scratch) -> Result<Vec<Hit>> {
         let words = word_view(text);
         let locate = Locator {
             tokens: &words.tokens,
         };
-        let mut state: Vec<RuleState> = (0..self.rules.len())
-            .map(|_| RuleState::default())
-            .collect();
+        let term_hits = &mut scratch.term_hits;
+        term_hits.clear();
+        self.find_terms(&self.terms, &words, big, |_, _| true, term_hits)?;
+        record_terms(&words, &locate, term_hits, &mut scratch.rules, |_| true);
 
-        let mut term_hits = Vec::new();
-        self.find_terms(&self.terms, &words, big, |_, _| true, &mut term_hits)?;
-        self.record_terms(&words, &locate, &term_hits, &mut state);
-
-        if let Some(ev_table) = &self.evasion {
+        if let Some(ev_table) = &self.evasion
+            && may_evade(text)
+        {
             let (ev, masked) = evasion_view(text);
-            let mut ev_hits = Vec::new();
+            let ev_hits = &mut scratch.term_hits;
+            ev_hits.clear();
             self.find_terms(
                 ev_table,
                 &ev,
@@ -561,13 +655,15 @@ impl Engine {
                         .get(a..=b.max(a))
                         .is_some_and(|t| t.iter().any(|t| t.evasive))
                 },
-                &mut ev_hits,
+                ev_hits,
             )?;
-            self.record_terms(&ev, &locate, &ev_hits, &mut state);
+            record_terms(&ev, &locate, ev_hits, &mut scratch.rules, |_| true);
             for word in &masked {
                 for term in &self.maskable {
                     if mask_fits(word, term) {
-                        state[term.rule]
+                        scratch
+                            .rules
+                            .get(term.rule)
                             .cands
                             .push(locate.span(word.orig_start, word.orig_end));
                     }
@@ -575,15 +671,17 @@ impl Engine {
             }
         }
 
-        let open = self.gate.open(text, &words, big);
+        let open = &mut scratch.open;
+        self.gate.open(text, &words, big, open);
+        let state = &mut scratch.rules;
         let mut buf = Vec::new();
         for (r, rule) in self.rules.iter().enumerate() {
             match &rule.kind {
                 Kind::Patterns(regexes) => {
-                    if rule.has_keywords && !state[r].keyword {
+                    if rule.has_keywords && !state.peek(r).is_some_and(|s| s.keyword) {
                         continue;
                     }
-                    for re in regexes.iter().filter(|re| may_match(re, &open)) {
+                    for re in regexes.iter().filter(|re| may_match(re, open)) {
                         buf.clear();
                         re.find(text, &words, rule.boundary, big, &mut buf)
                             .map_err(|e| anyhow!("regola «{}»: {e}", rule.id()))?;
@@ -593,29 +691,46 @@ impl Engine {
                             {
                                 continue;
                             }
-                            state[r].cands.push(locate.span(s, e));
+                            state.get(r).cands.push(locate.span(s, e));
                         }
                     }
                 }
                 Kind::Metric(m) => {
                     if let Some(span) = metric_hit(m, text, &words) {
-                        state[r].cands.push(locate.span(span.0, span.1));
+                        state.get(r).cands.push(locate.span(span.0, span.1));
                     }
                 }
                 Kind::Terms => {}
             }
         }
 
+        // Context terms, for the rules that have something to judge.
+        let needs_context = |r: usize, state: &RuleStates| {
+            self.rules[r].context_terms && state.peek(r).is_some_and(|s| !s.cands.is_empty())
+        };
+        if state.touched.iter().any(|&r| needs_context(r, state)) {
+            let ctx_hits = &mut scratch.term_hits;
+            ctx_hits.clear();
+            self.find_terms(&self.context, &words, big, |_, _| true, ctx_hits)?;
+            let wanted: Vec<bool> = (0..self.rules.len())
+                .map(|r| needs_context(r, state))
+                .collect();
+            record_terms(&words, &locate, ctx_hits, state, |r| wanted[r]);
+        }
+
         let regions = OnceCell::new();
         let mut hits = Vec::new();
-        for (r, rule) in self.rules.iter().enumerate() {
-            let st = &mut state[r];
+        let mut touched = std::mem::take(&mut state.touched);
+        touched.sort_unstable();
+        for &r in &touched {
+            let rule = &self.rules[r];
+            let st = state.get(r);
             if st.cands.is_empty() {
                 continue;
             }
             // Condition patterns run only for rules that have something to judge.
             for (slot, cond) in rule.conditions.iter().enumerate() {
-                for re in cond.patterns.iter().filter(|re| may_match(re, &open)) {
+                for re in cond.patterns.iter().filter(|re| may_match(re, open)) {
                     buf.clear();
                     re.find(text, &words, true, big, &mut buf)
                         .map_err(|e| anyhow!("regola «{}»: {e}", rule.id()))?;
@@ -654,7 +769,7 @@ impl Engine {
             // One finding per stretch of text: a hit inside a longer hit of the same rule
             // (a word inside a phrase) is the same problem.
             let mut last_end = 0;
-            for c in cands {
+            for c in &cands {
                 if c.start < last_end {
                     continue;
                 }
@@ -665,27 +780,13 @@ impl Engine {
                     rule: r,
                 });
             }
+            // Hand the buffer back, so its capacity serves the next post.
+            cands.clear();
+            st.cands = cands;
         }
+        state.touched = touched;
         hits.sort();
         Ok(hits)
-    }
-
-    fn record_terms(
-        &self,
-        view: &View,
-        locate: &Locator,
-        hits: &[TermHit],
-        state: &mut [RuleState],
-    ) {
-        for h in hits {
-            let (s, e) = view.original_span(h.norm_start, h.norm_end);
-            match h.owner {
-                Owner::Match(r) => state[r].cands.push(locate.span(s, e)),
-                Owner::Condition(r, slot) => state[r].slot(slot).push(locate.span(s, e)),
-                Owner::Exception(r) => state[r].exceptions.push(locate.span(s, e)),
-                Owner::Keyword(r) => state[r].keyword = true,
-            }
-        }
     }
 
     pub fn rule(&self, hit: &Hit) -> &ActiveRule {
@@ -693,8 +794,83 @@ impl Engine {
     }
 }
 
+/// Records term hits in the state of the rules they belong to (those `wanted`).
+fn record_terms(
+    view: &View,
+    locate: &Locator,
+    hits: &[TermHit],
+    state: &mut RuleStates,
+    wanted: impl Fn(usize) -> bool,
+) {
+    for h in hits {
+        let rule = match h.owner {
+            Owner::Match(r) | Owner::Condition(r, _) | Owner::Exception(r) | Owner::Keyword(r) => r,
+        };
+        if !wanted(rule) {
+            continue;
+        }
+        let (s, e) = view.original_span(h.norm_start, h.norm_end);
+        let st = state.get(rule);
+        match h.owner {
+            Owner::Match(_) => st.cands.push(locate.span(s, e)),
+            Owner::Condition(_, slot) => st.slot(slot).push(locate.span(s, e)),
+            Owner::Exception(_) => st.exceptions.push(locate.span(s, e)),
+            Owner::Keyword(_) => st.keyword = true,
+        }
+    }
+}
+
+/// Buffers reused from one post to the next: a large file has hundreds of thousands of
+/// paragraphs, and allocating the state of every rule for each of them would cost more
+/// than checking most of them.
+#[derive(Default)]
+pub struct Scratch {
+    rules: RuleStates,
+    term_hits: Vec<TermHit>,
+    open: Vec<bool>,
+}
+
+impl Scratch {
+    fn reset(&mut self, rules: usize) {
+        if self.rules.states.len() < rules {
+            self.rules.states.resize_with(rules, RuleState::default);
+        }
+    }
+
+    fn clear(&mut self) {
+        for r in self.rules.touched.drain(..) {
+            if let Some(st) = self.rules.states.get_mut(r) {
+                st.clear();
+            }
+        }
+    }
+}
+
+/// The state of every rule in one post, with the list of those touched.
+#[derive(Default)]
+struct RuleStates {
+    states: Vec<RuleState>,
+    touched: Vec<usize>,
+}
+
+impl RuleStates {
+    fn get(&mut self, r: usize) -> &mut RuleState {
+        let st = &mut self.states[r];
+        if !st.touched {
+            st.touched = true;
+            self.touched.push(r);
+        }
+        st
+    }
+
+    fn peek(&self, r: usize) -> Option<&RuleState> {
+        self.states.get(r).filter(|s| s.touched)
+    }
+}
+
 #[derive(Default)]
 struct RuleState {
+    touched: bool,
     cands: Vec<Span>,
     conds: Vec<Vec<Span>>,
     exceptions: Vec<Span>,
@@ -708,6 +884,37 @@ impl RuleState {
         }
         &mut self.conds[slot]
     }
+
+    fn clear(&mut self) {
+        self.touched = false;
+        self.cands.clear();
+        self.conds.iter_mut().for_each(Vec::clear);
+        self.exceptions.clear();
+        self.keyword = false;
+    }
+}
+
+/// The paragraphs of a text (runs of lines between blank lines), with their offsets.
+fn paragraphs(text: &str) -> Vec<(usize, &str)> {
+    let mut out = Vec::new();
+    let mut start: Option<usize> = None;
+    let mut end = 0;
+    let mut pos = 0;
+    for line in text.split_inclusive('\n') {
+        if line.trim().is_empty() {
+            if let Some(s) = start.take() {
+                out.push((s, &text[s..end]));
+            }
+        } else {
+            start.get_or_insert(pos);
+            end = pos + line.len();
+        }
+        pos += line.len();
+    }
+    if let Some(s) = start {
+        out.push((s, &text[s..end]));
+    }
+    out
 }
 
 /// The first non-empty line of a post, trimmed: where a post-level metric is reported.
@@ -861,9 +1068,10 @@ tests = {{ bad = ["x"], good = ["y"] }}
             )
             .unwrap();
             for t in &texts {
+                let mut scratch = Scratch::default();
                 assert_eq!(
-                    e.check_post_with(t, false).unwrap(),
-                    e.check_post_with(t, true).unwrap(),
+                    e.check_post_with(t, false, &mut scratch).unwrap(),
+                    e.check_post_with(t, true, &mut scratch).unwrap(),
                     "{t}"
                 );
             }

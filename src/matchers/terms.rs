@@ -4,8 +4,7 @@
 //! once. A second automaton over the evasion view catches disguised forms.
 
 use crate::text::{MaskedWord, View, collapse_runs};
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
-use anyhow::{Context, Result, anyhow};
+use anyhow::{Result, anyhow};
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
@@ -36,10 +35,11 @@ pub struct TermHit {
     pub norm_end: usize,
 }
 
-/// Collects terms, then builds the automaton.
+/// Collects terms, then builds the index.
 #[derive(Default)]
 pub struct TermSetBuilder {
     ids: HashMap<String, usize>,
+    words: Vec<String>,
     uses: Vec<Vec<TermUse>>,
 }
 
@@ -49,6 +49,7 @@ impl TermSetBuilder {
         let id = *self.ids.entry(words.to_string()).or_insert(next);
         if id == next {
             self.uses.push(Vec::new());
+            self.words.push(words.to_string());
         }
         let uses = &mut self.uses[id];
         if !uses.iter().any(|u| u.owner == owner && u.stem == stem) {
@@ -61,58 +62,137 @@ impl TermSetBuilder {
     }
 
     pub fn build(self) -> Result<TermSet> {
-        let mut patterns = vec![String::new(); self.uses.len()];
-        for (words, id) in self.ids {
-            patterns[id] = words;
+        let mut by_first: FastMap<Box<str>, Vec<usize>> = FastMap::default();
+        let mut by_pair: FastMap<Box<str>, Vec<usize>> = FastMap::default();
+        let mut stems: FastMap<Box<str>, Vec<usize>> = FastMap::default();
+        let mut stem_lengths = 0u64;
+        for (id, words) in self.words.iter().enumerate() {
+            let first = words.split(' ').next().unwrap_or("");
+            if first.is_empty() {
+                continue;
+            }
+            let single = first.len() == words.len();
+            let uses = &self.uses[id];
+            // Phrases are keyed by their first two words: hundreds start with "di" or "il".
+            // A two-word phrase whose second word is a stem cannot be: it stays with its
+            // first word.
+            let pair = match words.match_indices(' ').nth(1) {
+                Some((i, _)) => Some(&words[..i]),
+                None if !single && uses.iter().all(|u| !u.stem) => Some(words.as_str()),
+                None => None,
+            };
+            if let Some(pair) = pair {
+                by_pair.entry(pair.into()).or_default().push(id);
+            } else if uses.iter().any(|u| !u.stem) || !single {
+                by_first.entry(first.into()).or_default().push(id);
+            }
+            if single && uses.iter().any(|u| u.stem) {
+                stems.entry(first.into()).or_default().push(id);
+                stem_lengths |= 1u64 << first.len().min(63);
+            }
         }
-        let ac = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::Standard)
-            .build(&patterns)
-            .context(
-                "impossibile costruire l'automa dei termini / cannot build the term automaton",
-            )?;
         Ok(TermSet {
-            ac,
+            words: self.words,
             uses: self.uses,
+            by_first,
+            by_pair,
+            stems,
+            stem_lengths,
         })
     }
 }
 
+type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+
+/// Every term, indexed by its first word (and single-word stems by themselves), for large
+/// inputs: one hash lookup per word of the view, plus one per length of stem that is a
+/// prefix of it. An Aho-Corasick automaton over 30,000 terms scans the view byte by byte
+/// through a large NFA and reports every article and preposition; words are already split
+/// here, so looking them up costs a fraction of that and takes far less memory than a DFA.
 pub struct TermSet {
-    ac: AhoCorasick,
+    words: Vec<String>,
     uses: Vec<Vec<TermUse>>,
+    by_first: FastMap<Box<str>, Vec<usize>>,
+    /// Phrases by their first two words.
+    by_pair: FastMap<Box<str>, Vec<usize>>,
+    stems: FastMap<Box<str>, Vec<usize>>,
+    /// Bit `n` set when some stem is `n` bytes long (63: longer).
+    stem_lengths: u64,
 }
 
 impl TermSet {
     /// Every whole-word hit in a view, overlapping ones included (a phrase and a word inside
-    /// it both count). `accept` filters hits by their token range (evasion evidence).
+    /// it both count). `accept` filters hits by their view range (evasion evidence).
     pub fn find(
         &self,
         view: &View,
         mut accept: impl FnMut(usize, usize) -> bool,
         out: &mut Vec<TermHit>,
     ) {
-        let bytes = view.text.as_bytes();
-        for m in self.ac.find_overlapping_iter(&view.text) {
-            let (s, e) = (m.start(), m.end());
-            if !view.starts_word(s) {
-                continue;
-            }
-            let whole = e == bytes.len() || bytes[e] == b' ';
-            let Some(uses) = self.uses.get(m.pattern().as_usize()) else {
+        let text = view.text.as_str();
+        let tokens = &view.tokens;
+        let starts = tokens.iter().enumerate().flat_map(|(k, t)| {
+            let next_end = tokens.get(k + 1).map(|n| n.norm_end);
+            std::iter::once(t.norm_start)
+                .chain(t.alt_start)
+                .map(move |s| (s, t.norm_end, next_end))
+        });
+        for (pos, word_end, next_end) in starts {
+            let Some(word) = text.get(pos..word_end) else {
                 continue;
             };
-            for u in uses {
-                if !u.stem && !whole {
+            let rest = &text[pos..];
+            let pair = next_end.and_then(|n| text.get(pos..n));
+            let phrases = pair.and_then(|p| self.by_pair.get(p));
+            for ids in self.by_first.get(word).into_iter().chain(phrases) {
+                for &id in ids {
+                    let w = self.words[id].as_str();
+                    if !rest.starts_with(w) {
+                        continue;
+                    }
+                    let e = pos + w.len();
+                    let whole = view.ends_word(e);
+                    for u in &self.uses[id] {
+                        // A single-word stem is found below, with the other stems.
+                        if u.stem && w.len() == word.len() && !w.contains(' ') {
+                            continue;
+                        }
+                        if !u.stem && !whole {
+                            continue;
+                        }
+                        let end = if u.stem { view.word_end(e) } else { e };
+                        if accept(pos, end) {
+                            out.push(TermHit {
+                                owner: u.owner,
+                                norm_start: pos,
+                                norm_end: end,
+                            });
+                        }
+                    }
+                }
+            }
+            if self.stems.is_empty() {
+                continue;
+            }
+            // Every prefix that ends on a character boundary, the whole word included.
+            let prefixes = word.char_indices().map(|(i, _)| i).skip(1);
+            for i in prefixes.chain(std::iter::once(word.len())) {
+                if self.stem_lengths & (1u64 << i.min(63)) == 0 {
                     continue;
                 }
-                let end = if u.stem { view.word_end(e) } else { e };
-                if accept(s, end) {
-                    out.push(TermHit {
-                        owner: u.owner,
-                        norm_start: s,
-                        norm_end: end,
-                    });
+                let Some(ids) = self.stems.get(&word[..i]) else {
+                    continue;
+                };
+                for &id in ids {
+                    for u in self.uses[id].iter().filter(|u| u.stem) {
+                        if accept(pos, word_end) {
+                            out.push(TermHit {
+                                owner: u.owner,
+                                norm_start: pos,
+                                norm_end: word_end,
+                            });
+                        }
+                    }
                 }
             }
         }
