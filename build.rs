@@ -4,6 +4,9 @@
 //! regex whose words are absent is never compiled). Start-up dominates a one-post run; this
 //! moves tens of milliseconds to build time.
 //!
+//! It also builds a small DFA per built-in regex (build/prefilter.rs) that tells, without
+//! compiling anything at run time, when a regex cannot match a post.
+//!
 //! A pack that does not parse here is skipped with a warning: the run-time loader reports
 //! it properly (file, line, column), and the rules it could not precompute are expanded at
 //! run time.
@@ -26,7 +29,10 @@ mod rules {
 #[allow(dead_code)]
 mod literals;
 
-use rules::expand::{Placeholders, expand_term, has_placeholder};
+#[path = "build/prefilter.rs"]
+mod prefilter;
+
+use rules::expand::{Placeholders, expand_pattern, expand_term, has_placeholder};
 
 const KIND_MATCH: u8 = 0;
 const KIND_CONDITION: u8 = 1;
@@ -40,6 +46,9 @@ struct Out {
     maskable: Vec<(String, bool, u32)>,
     precomputed: Vec<String>,
     literals: BTreeMap<String, (Vec<String>, usize)>,
+    /// Every built-in regex as the engine compiles it with no configuration (patterns with
+    /// placeholders are dropped then, and have no prefilter).
+    filled: std::collections::BTreeSet<String>,
 }
 
 fn strings(v: Option<&toml::Value>) -> Vec<String> {
@@ -119,7 +128,11 @@ fn process_pack(name: &str, source: &str, out: &mut Out) -> Option<String> {
         };
         for p in patterns_of(rule) {
             let req = literals::requirement(&p).unwrap_or_default();
-            out.literals.insert(p, (req.literals, req.min_digits));
+            out.literals
+                .insert(p.clone(), (req.literals, req.min_digits));
+            if let Some(filled) = expand_pattern(&p, &Placeholders::default()) {
+                out.filled.insert(filled);
+            }
         }
         let Some(terms) = rule_terms(rule) else {
             continue;
@@ -166,6 +179,7 @@ fn main() {
         "src/fold.rs",
         "src/rules/expand.rs",
         "src/matchers/literals.rs",
+        "build/prefilter.rs",
     ] {
         println!("cargo:rerun-if-changed={f}");
     }
@@ -185,6 +199,7 @@ fn main() {
         maskable: Vec::new(),
         precomputed: Vec::new(),
         literals: BTreeMap::new(),
+        filled: Default::default(),
     };
     let mut code = String::new();
     let _ = writeln!(
@@ -259,7 +274,74 @@ fn main() {
         let _ = writeln!(code, "    ({p:?}, &{lits:?}, {digits}),");
     }
     let _ = writeln!(code, "];");
+    write_prefilters(&mut code, &out.filled, Path::new(&out_dir));
     if let Err(e) = std::fs::write(Path::new(&out_dir).join("builtin_data.rs"), code) {
         println!("cargo:warning=cannot write builtin_data.rs: {e}");
     }
+}
+
+/// Builds the prefilter DFAs into one blob, `PREFILTER_BYTES`, indexed by `PREFILTERS`
+/// (regex, offset, length), sorted by regex.
+fn write_prefilters(
+    code: &mut String,
+    filled: &std::collections::BTreeSet<String>,
+    out_dir: &Path,
+) {
+    // Determinization is most of the build script's time: spread it over the cores.
+    let patterns: Vec<&String> = filled.iter().collect();
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let built: Vec<Option<Vec<u8>>> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..threads)
+            .map(|t| {
+                let patterns = &patterns;
+                s.spawn(move || {
+                    patterns
+                        .iter()
+                        .enumerate()
+                        .filter(|(i, _)| i % threads == t)
+                        .map(|(i, p)| (i, prefilter::prefilter(p)))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        let mut built = vec![None; patterns.len()];
+        for h in handles {
+            // A panicking thread only costs its prefilters.
+            for (i, b) in h.join().unwrap_or_default() {
+                built[i] = b;
+            }
+        }
+        built
+    });
+    let mut blob = Vec::new();
+    let mut index = Vec::new();
+    for (p, bytes) in patterns.iter().zip(built) {
+        if let Some(bytes) = bytes {
+            index.push((*p, blob.len(), bytes.len()));
+            blob.extend_from_slice(&bytes);
+        }
+    }
+    let path = out_dir.join("prefilters.bin");
+    if let Err(e) = std::fs::write(&path, &blob) {
+        println!("cargo:warning=cannot write {}: {e}", path.display());
+        index.clear();
+    }
+    let _ = writeln!(
+        code,
+        "\n/// Serialized sparse DFAs (little endian), see build/prefilter.rs."
+    );
+    let _ = writeln!(
+        code,
+        "pub static PREFILTER_BYTES: &[u8] = include_bytes!({:?});",
+        path.display().to_string()
+    );
+    let _ = writeln!(
+        code,
+        "/// (regex as compiled, offset, length) of each prefilter in `PREFILTER_BYTES`, sorted by regex."
+    );
+    let _ = writeln!(code, "pub static PREFILTERS: &[(&str, usize, usize)] = &[");
+    for (p, offset, len) in index {
+        let _ = writeln!(code, "    ({p:?}, {offset}, {len}),");
+    }
+    let _ = writeln!(code, "];");
 }

@@ -7,6 +7,7 @@ use crate::rules::ViewKind;
 use crate::text::View;
 use anyhow::{Result, anyhow};
 use regex::{Regex, RegexBuilder};
+use regex_automata::dfa::{Automaton, sparse};
 use regex_automata::meta;
 use std::sync::OnceLock;
 
@@ -34,6 +35,9 @@ pub struct LazyRegex {
     /// compiles in about half the time (no reverse NFA, no DFA) and is just as fast on a
     /// few kilobytes. Both give the same matches.
     light: OnceLock<std::result::Result<meta::Regex, String>>,
+    /// The DFA made at build time for a built-in regex (see build/prefilter.rs): when it
+    /// finds no match, the regex cannot match and is neither compiled nor run.
+    prefilter: OnceLock<Option<sparse::DFA<&'static [u8]>>>,
 }
 
 impl LazyRegex {
@@ -44,7 +48,28 @@ impl LazyRegex {
             gate: None,
             compiled: OnceLock::new(),
             light: OnceLock::new(),
+            prefilter: OnceLock::new(),
         }
+    }
+
+    /// Whether the regex may match somewhere in `hay` (false only when it surely cannot).
+    /// Once the full regex is compiled its own lazy DFA is as quick, so it is asked
+    /// directly; the light one (a PikeVM) is slower than the prefilter, which stays.
+    fn may_match(&self, hay: &str, full: bool) -> bool {
+        if full && self.compiled.get().is_some() {
+            return true;
+        }
+        let Some(dfa) = self
+            .prefilter
+            .get_or_init(|| crate::rules::builtin::prefilter_of(&self.source))
+        else {
+            return true;
+        };
+        // An error (the DFA gave up) is not a "no".
+        !matches!(
+            dfa.try_search_fwd(&regex_automata::Input::new(hay).earliest(true)),
+            Ok(None)
+        )
     }
 
     fn get_light(&self) -> Result<&meta::Regex> {
@@ -130,9 +155,13 @@ impl LazyRegex {
         // start at a later word inside it ("della chat dell'ufficio" for
         // "(?:la )?chat dell ufficio"), so the search resumes at the next word start rather
         // than after the rejected match. Every resumption moves forward: linear overall.
+        let full = big || hay.len() > LIGHT_MAX;
+        if !self.may_match(hay, full) {
+            return Ok(());
+        }
         let mut pos = 0;
         while pos <= hay.len() {
-            let Some((ms, me, value)) = self.search(hay, pos, big || hay.len() > LIGHT_MAX)? else {
+            let Some((ms, me, value)) = self.search(hay, pos, full)? else {
                 break;
             };
             let next = if me > ms { me } else { next_char(hay, me) };

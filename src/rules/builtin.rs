@@ -1,6 +1,6 @@
 //! The built-in packs, embedded at compile time so that `vaglio check` needs no set-up, with
 //! the tables the build script precomputes from them (see build.rs): expanded terms, their
-//! owners, and the required literals of every regex.
+//! owners, the required literals of every regex, and a prefilter DFA per regex.
 
 include!(concat!(env!("OUT_DIR"), "/builtin_data.rs"));
 
@@ -20,9 +20,67 @@ pub fn requirement_of(pattern: &str) -> Option<crate::matchers::literals::Requir
         })
 }
 
+/// The prefilter of a built-in regex (as compiled, placeholders filled): a DFA that finds
+/// out whether the regex can match a haystack at all, with nothing to compile. `None` for
+/// regexes that have none (too big, or not built in).
+pub fn prefilter_of(source: &str) -> Option<regex_automata::dfa::sparse::DFA<&'static [u8]>> {
+    if !cfg!(target_endian = "little") {
+        return None;
+    }
+    let i = PREFILTERS
+        .binary_search_by(|(p, ..)| (*p).cmp(source))
+        .ok()?;
+    let (_, offset, len) = PREFILTERS[i];
+    let bytes = PREFILTER_BYTES.get(offset..offset + len)?;
+    // SAFETY: these bytes are the output of `to_bytes_little_endian` of a sparse DFA, made
+    // by build.rs in this very build with the same regex-automata (one version per
+    // lockfile), on a little-endian target (checked above); the header (version,
+    // endianness) is still checked. Checked deserialization costs several milliseconds on
+    // the DFAs a post needs, more than what it saves; `embedded_prefilters_are_valid`
+    // runs the full validation on every one of them.
+    let (dfa, _) = unsafe { regex_automata::dfa::sparse::DFA::from_bytes_unchecked(bytes) }.ok()?;
+    Some(dfa)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn embedded_prefilters_are_valid() {
+        use regex_automata::dfa::sparse::DFA;
+        assert!(PREFILTERS.windows(2).all(|w| w[0].0 < w[1].0));
+        for (p, offset, len) in PREFILTERS {
+            let bytes = &PREFILTER_BYTES[*offset..offset + len];
+            assert!(DFA::from_bytes(bytes).is_ok(), "{p}");
+            assert!(prefilter_of(p).is_some(), "{p}");
+        }
+    }
+
+    /// A prefilter may say yes when its regex does not match, never the other way round:
+    /// checked on every example of every built-in rule.
+    #[test]
+    fn prefilters_never_hide_a_match() {
+        use regex_automata::{Input, dfa::Automaton};
+        let set = crate::rules::RuleSet::builtin().unwrap();
+        let mut texts: Vec<String> = Vec::new();
+        for r in &set.rules {
+            for e in r.def.tests.iter().flat_map(|t| t.bad.iter().chain(&t.good)) {
+                let t = e.text().to_string();
+                texts.push(crate::text::word_view(&t).text.clone());
+                texts.push(t);
+            }
+        }
+        assert!(PREFILTERS.len() > 200, "{}", PREFILTERS.len());
+        for (p, ..) in PREFILTERS {
+            let re = regex::Regex::new(p).unwrap();
+            let dfa = prefilter_of(p).unwrap();
+            for t in texts.iter().filter(|t| re.is_match(t)) {
+                let got = dfa.try_search_fwd(&Input::new(t.as_str()).earliest(true));
+                assert!(!matches!(got, Ok(None)), "{p} on {t:?}");
+            }
+        }
+    }
 
     #[test]
     fn every_pack_file_is_embedded() {
