@@ -22,6 +22,26 @@ pub const EXIT_CLEAN: i32 = 0;
 pub const EXIT_FINDINGS: i32 = 1;
 pub const EXIT_ERROR: i32 = 2;
 
+/// The exit codes of `check`, as `vaglio check --help` shows them.
+const CHECK_EXIT_HELP: &str = "\
+Codici di uscita:
+  0  nessun problema al livello di --fail-on o sopra
+  1  almeno un problema a quel livello
+  2  errore d'uso, di configurazione o di un pacchetto di regole, oppure un input che esiste
+     ma non si è potuto controllare (illeggibile, oltre 256 MB, percorso inesistente): vince
+     su 1, e i problemi degli altri file vengono comunque riportati
+  File binari o vuoti, collegamenti simbolici rotti e cartelle senza file da controllare
+  danno solo un avviso e non cambiano il codice.
+
+Exit codes:
+  0  no finding at or above --fail-on
+  1  at least one finding at that level
+  2  usage, configuration or rule-pack error, or an input that exists but could not be
+     checked (unreadable, over 256 MB, missing path): it wins over 1, and the other files'
+     findings are still reported
+  Binary or empty files, broken symlinks and folders with no file to check only get a
+  note and leave the code unchanged.";
+
 #[derive(Parser, Debug)]
 #[command(
     name = "vaglio",
@@ -38,6 +58,7 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Controlla file, cartelle o lo standard input (-) / check files, folders or stdin
+    #[command(after_help = CHECK_EXIT_HELP)]
     Check(CheckArgs),
     /// Spiega una regola: fonte, esempi, correzione / explain a rule
     Explain(ExplainArgs),
@@ -358,6 +379,10 @@ fn count(_lang: Lang, n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
+/// Inputs checked in parallel at a time: enough to keep every core busy, few enough that
+/// memory does not grow with the number of files.
+const BATCH: usize = 256;
+
 /// One input's outcome.
 enum Outcome {
     Checked(Box<Checked>, Option<String>),
@@ -460,6 +485,9 @@ fn check(args: CheckArgs) -> Result<i32> {
     });
 
     let inputs = input::collect(&paths, &extensions, &args.stdin_filename);
+    for n in &inputs.notes {
+        eprintln!("vaglio: {n}");
+    }
     let mut problems = inputs.problems.clone();
     if inputs
         .items
@@ -476,39 +504,92 @@ fn check(args: CheckArgs) -> Result<i32> {
         );
     }
 
+    let format = args.format.unwrap_or(Format::Human);
+    let redact = if format.machine() {
+        !args.no_redact
+    } else {
+        args.redact
+    };
+    let ropts = report::Options {
+        lang,
+        color: format == Format::Human && use_color(args.color),
+        redact,
+    };
+    // Formats with neither header nor summary are written batch by batch, so a run over
+    // 100,000 files keeps only one batch in memory; the others keep the reports of files
+    // with findings (a clean file's text is dropped as soon as it is checked).
+    let streaming = !(args.fix || args.diff || args.statistics || args.write_baseline.is_some())
+        && matches!(format, Format::Concise | Format::JsonLines | Format::Github);
+    let mut stream_baseline = match (&baseline_path, streaming) {
+        (Some(p), true) => Some(crate::baseline::Baseline::read(p)?),
+        _ => None,
+    };
+    let (mut stream_failing, mut stream_hidden) = (false, 0);
+
     let progress = progress_bar(&args, inputs.items.len(), lang);
-    let results: Vec<Result<Outcome>> = inputs
-        .items
-        .par_iter()
-        .map(|item| {
-            let r = check_input(&settings, item);
-            if let Some(p) = &progress {
-                p.inc(1);
+    let mut checked: Vec<(Input, Checked, Option<String>)> = Vec::new();
+    let mut files = 0;
+    for batch in inputs.items.chunks(BATCH) {
+        let results: Vec<Result<Outcome>> = batch
+            .par_iter()
+            .map(|item| {
+                let r = check_input(&settings, item);
+                if let Some(p) = &progress {
+                    p.inc(1);
+                }
+                r
+            })
+            .collect();
+        let mut shown: Vec<FileReport> = Vec::new();
+        for (item, result) in batch.iter().zip(results) {
+            match result {
+                Ok(Outcome::Checked(c, warning)) => {
+                    files += 1;
+                    if let Some(w) = &warning {
+                        eprintln!("vaglio: {}: {w}", item.display_name());
+                    }
+                    if c.report.text.is_empty() {
+                        eprintln!(
+                            "vaglio: {}: {}",
+                            item.display_name(),
+                            lang.pick("vuoto, niente da controllare", "empty, nothing to check")
+                        );
+                    }
+                    let stdin = matches!(item, Input::Stdin { .. });
+                    if streaming {
+                        if !c.report.findings.is_empty() {
+                            shown.push(c.report);
+                        }
+                    } else if !c.report.findings.is_empty() || stdin {
+                        // Standard input is kept even when clean: `--fix -` echoes it.
+                        checked.push((item.clone(), *c, warning));
+                    }
+                }
+                Ok(Outcome::Binary) => eprintln!(
+                    "vaglio: {}: {}",
+                    item.display_name(),
+                    lang.pick("file binario, saltato", "binary file, skipped")
+                ),
+                Err(e) => problems.push(format!("{e:#}")),
             }
-            r
-        })
-        .collect();
+        }
+        if !shown.is_empty() {
+            if let Some(b) = &mut stream_baseline {
+                stream_hidden += b.filter(&mut shown);
+            }
+            stream_failing |= fails(&shown, fail_on);
+            let summary = Summary::of(&shown, 0);
+            write_stdout(&report::render_with(format, &shown, &summary, &ropts, &[]))?;
+        }
+    }
     if let Some(p) = progress {
         p.finish_and_clear();
     }
-    let mut checked: Vec<(Input, Checked, Option<String>)> = Vec::new();
-    let mut files = 0;
-    for (item, result) in inputs.items.iter().zip(results) {
-        match result {
-            Ok(Outcome::Checked(c, warning)) => {
-                files += 1;
-                if let Some(w) = &warning {
-                    eprintln!("vaglio: {}: {w}", item.display_name());
-                }
-                checked.push((item.clone(), *c, warning));
-            }
-            Ok(Outcome::Binary) => eprintln!(
-                "vaglio: {}: {}",
-                item.display_name(),
-                lang.pick("file binario, saltato", "binary file, skipped")
-            ),
-            Err(e) => problems.push(format!("{e:#}")),
+    if streaming {
+        if let Some(b) = &stream_baseline {
+            baseline_notes(lang, b.len(), stream_hidden);
         }
+        return Ok(finish(&problems, stream_failing));
     }
 
     if let Some(bpath) = &args.write_baseline {
@@ -690,49 +771,10 @@ fn check(args: CheckArgs) -> Result<i32> {
     }
 
     if let Some(b) = &baseline {
-        if hidden > 0 {
-            eprintln!(
-                "vaglio: {}",
-                match lang {
-                    Lang::It => format!(
-                        "{} già nella baseline non mostrati",
-                        count(lang, hidden, "problema", "problemi")
-                    ),
-                    Lang::En => format!(
-                        "{} already in the baseline not shown",
-                        count(lang, hidden, "finding", "findings")
-                    ),
-                }
-            );
-        }
-        let stale = b.len().saturating_sub(hidden);
-        if stale > 0 {
-            eprintln!(
-                "vaglio: {}",
-                match lang {
-                    Lang::It => format!(
-                        "{stale} voci della baseline non corrispondono più a nulla: aggiornala con --write-baseline"
-                    ),
-                    Lang::En => format!(
-                        "{stale} baseline entries no longer match anything: refresh it with --write-baseline"
-                    ),
-                }
-            );
-        }
+        baseline_notes(lang, b.len(), hidden);
     }
 
     let summary = Summary::of(&reports, files);
-    let format = args.format.unwrap_or(Format::Human);
-    let redact = if format.machine() {
-        !args.no_redact
-    } else {
-        args.redact
-    };
-    let ropts = report::Options {
-        lang,
-        color: format == Format::Human && use_color(args.color),
-        redact,
-    };
     let out = if args.statistics {
         match format {
             Format::Json | Format::JsonLines => report::statistics::json(&reports),
@@ -745,20 +787,67 @@ fn check(args: CheckArgs) -> Result<i32> {
     Ok(exit_code(&problems, &reports, fail_on))
 }
 
-/// Prints the problems met on the way and turns the run into its exit code: 2 when any
-/// input could not be read, else 1 when a finding is at or above the fail level.
+/// What the baseline hid and which of its entries match nothing any more.
+fn baseline_notes(lang: Lang, total: usize, hidden: usize) {
+    if hidden > 0 {
+        eprintln!(
+            "vaglio: {}",
+            match lang {
+                Lang::It => format!(
+                    "{} già nella baseline non mostrati",
+                    count(lang, hidden, "problema", "problemi")
+                ),
+                Lang::En => format!(
+                    "{} already in the baseline not shown",
+                    count(lang, hidden, "finding", "findings")
+                ),
+            }
+        );
+    }
+    let stale = total.saturating_sub(hidden);
+    if stale > 0 {
+        eprintln!(
+            "vaglio: {}",
+            match lang {
+                Lang::It => format!(
+                    "{stale} voci della baseline non corrispondono più a nulla: aggiornala con --write-baseline"
+                ),
+                Lang::En => format!(
+                    "{stale} baseline entries no longer match anything: refresh it with --write-baseline"
+                ),
+            }
+        );
+    }
+}
+
+/// Prints the problems met on the way and turns the run into its exit code.
 fn exit_code(problems: &[String], reports: &[FileReport], fail_on: Severity) -> i32 {
+    finish(problems, fails(reports, fail_on))
+}
+
+/// Whether a finding is at or above the fail level.
+fn fails(reports: &[FileReport], fail_on: Severity) -> bool {
+    reports
+        .iter()
+        .flat_map(|r| &r.findings)
+        .any(|f| f.severity >= fail_on)
+}
+
+/// Prints the problems (after the report, so they are the last thing a long run shows)
+/// and gives the exit code: 2 when any input could not be read or checked, even if other
+/// files have findings (the run is incomplete, which matters more); else 1 when a finding
+/// is at or above the fail level; else 0.
+fn finish(problems: &[String], failing: bool) -> i32 {
     for p in problems {
         eprintln!("vaglio: {p}");
     }
     if !problems.is_empty() {
-        return EXIT_ERROR;
+        EXIT_ERROR
+    } else if failing {
+        EXIT_FINDINGS
+    } else {
+        EXIT_CLEAN
     }
-    let failing = reports
-        .iter()
-        .flat_map(|r| &r.findings)
-        .any(|f| f.severity >= fail_on);
-    if failing { EXIT_FINDINGS } else { EXIT_CLEAN }
 }
 
 /// A progress bar on stderr, only for many files on a terminal.
