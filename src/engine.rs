@@ -14,11 +14,11 @@ use crate::rules::{
     Category, ConditionDef, LoadedRule, MetricDef, OneOrMany, Profile, Role, RuleSet, Scope,
     Severity, ViewKind, Within,
 };
-use crate::text::{View, evasion_view, may_evade, word_view};
+use crate::text::{View, evasion_view, may_evade, word_view_into};
 use crate::validators::{self, Validator};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use anyhow::{Result, anyhow, bail};
-use regex::{RegexSet, RegexSetBuilder};
+use regex_automata::{Input, PatternSet, meta};
 use std::cell::OnceCell;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -110,7 +110,7 @@ pub struct Hit {
 
 /// Which regexes may match a post. In a short post: their required literals (found by
 /// substring search) and a count of numeric characters; a regex runs, and is compiled, only
-/// when its requirement is met. In a large run: one `RegexSet` per view, whose single pass
+/// when its requirement is met. In a large run: one regex set per view, whose single pass
 /// tells exactly which regexes match somewhere in the post, so only those run to find
 /// where (most posts open none).
 struct LiteralGate {
@@ -129,25 +129,30 @@ struct LiteralGate {
 
 /// The regexes of each view as one set, with the gate index of each member.
 struct RegexSets {
-    raw: RegexSet,
+    raw: meta::Regex,
     raw_ids: Vec<usize>,
-    words: RegexSet,
+    words: meta::Regex,
     words_ids: Vec<usize>,
 }
 
 impl RegexSets {
     fn build(sources: &[(ViewKind, String)]) -> Option<RegexSets> {
-        let of = |view: ViewKind| -> Option<(RegexSet, Vec<usize>)> {
+        let of = |view: ViewKind| -> Option<(meta::Regex, Vec<usize>)> {
             let (ids, patterns): (Vec<usize>, Vec<&str>) = sources
                 .iter()
                 .enumerate()
                 .filter(|(_, (v, _))| *v == view)
                 .map(|(i, (_, p))| (i, p.as_str()))
                 .unzip();
-            let set = RegexSetBuilder::new(patterns)
-                .size_limit(8 * REGEX_SIZE_LIMIT)
-                .dfa_size_limit(REGEX_SET_DFA)
-                .build()
+            // Match kind `All`, as `regex::RegexSet` has: the set must report every pattern
+            // that matches anywhere, not only the leftmost.
+            let config = meta::Config::new()
+                .match_kind(regex_automata::MatchKind::All)
+                .nfa_size_limit(Some(8 * REGEX_SIZE_LIMIT))
+                .hybrid_cache_capacity(REGEX_SET_DFA);
+            let set = meta::Builder::new()
+                .configure(config)
+                .build_many(&patterns)
                 .ok()?;
             Some((set, ids))
         };
@@ -237,15 +242,34 @@ impl GateBuilder {
 
 impl LiteralGate {
     /// Which gated regexes may match.
-    fn open(&self, text: &str, words: &View, big: bool, found: &mut Vec<bool>) {
+    fn open(
+        &self,
+        text: &str,
+        words: &View,
+        big: bool,
+        found: &mut Vec<bool>,
+        matched: &mut Option<PatternSet>,
+    ) {
         found.clear();
         found.resize(self.needs.len(), false);
         if big && let Some(sets) = self.sets.get_or_init(|| RegexSets::build(&self.sources)) {
-            for i in sets.raw.matches(text).iter() {
-                found[sets.raw_ids[i]] = true;
-            }
-            for i in sets.words.matches(&words.text).iter() {
-                found[sets.words_ids[i]] = true;
+            let matched = matched.get_or_insert_with(|| {
+                PatternSet::new(sets.raw.pattern_len().max(sets.words.pattern_len()))
+            });
+            for (set, ids, hay) in [
+                (&sets.raw, &sets.raw_ids, text),
+                (&sets.words, &sets.words_ids, words.text.as_str()),
+            ] {
+                matched.clear();
+                set.which_overlapping_matches(&Input::new(hay), matched);
+                if matched.is_empty() {
+                    continue;
+                }
+                for p in matched.iter() {
+                    if let Some(&id) = ids.get(p.as_usize()) {
+                        found[id] = true;
+                    }
+                }
             }
             return;
         }
@@ -629,7 +653,20 @@ impl Engine {
     }
 
     fn check_in(&self, text: &str, big: bool, scratch: &mut Scratch) -> Result<Vec<Hit>> {
-        let words = word_view(text);
+        let mut words = std::mem::take(&mut scratch.words);
+        word_view_into(text, &mut words);
+        let result = self.check_view(text, &words, big, scratch);
+        scratch.words = words;
+        result
+    }
+
+    fn check_view(
+        &self,
+        text: &str,
+        words: &View,
+        big: bool,
+        scratch: &mut Scratch,
+    ) -> Result<Vec<Hit>> {
         let locate = Locator {
             tokens: &words.tokens,
         };
@@ -672,9 +709,11 @@ impl Engine {
         }
 
         let open = &mut scratch.open;
-        self.gate.open(text, &words, big, open);
+        self.gate
+            .open(text, words, big, open, &mut scratch.matched_patterns);
         let state = &mut scratch.rules;
         let mut buf = Vec::new();
+        let mut stats = None;
         for (r, rule) in self.rules.iter().enumerate() {
             match &rule.kind {
                 Kind::Patterns(regexes) => {
@@ -696,7 +735,8 @@ impl Engine {
                     }
                 }
                 Kind::Metric(m) => {
-                    if let Some(span) = metric_hit(m, text, &words) {
+                    let stats = stats.get_or_insert_with(|| metric::Stats::of(text));
+                    if let Some(span) = metric_hit(m, stats, text, &words) {
                         state.get(r).cands.push(locate.span(span.0, span.1));
                     }
                 }
@@ -825,9 +865,11 @@ fn record_terms(
 /// than checking most of them.
 #[derive(Default)]
 pub struct Scratch {
+    words: View,
     rules: RuleStates,
     term_hits: Vec<TermHit>,
     open: Vec<bool>,
+    matched_patterns: Option<PatternSet>,
 }
 
 impl Scratch {
@@ -931,8 +973,13 @@ fn first_line_span(text: &str) -> Option<(usize, usize)> {
     None
 }
 
-fn metric_hit(m: &MetricDef, text: &str, words: &View) -> Option<(usize, usize)> {
-    let (value, counts) = metric::measure(m.name, text, words);
+fn metric_hit(
+    m: &MetricDef,
+    stats: &metric::Stats,
+    text: &str,
+    words: &View,
+) -> Option<(usize, usize)> {
+    let (value, counts) = metric::measure(m.name, stats, words);
     if m.min_letters.is_some_and(|n| counts.letters < n)
         || m.min_words.is_some_and(|n| counts.words < n)
     {

@@ -101,6 +101,11 @@ pub struct Token {
 #[derive(Debug, Default)]
 pub struct View {
     pub text: String,
+    /// Whether `orig_start`/`orig_end` map each byte. In the word view every byte of a
+    /// token maps to the whole token, so the tokens alone give the map and the per-byte
+    /// tables (eight bytes written per byte of text) are left empty; the evasion view joins
+    /// spaced letters, each with its own range, and needs them.
+    per_byte: bool,
     orig_start: Vec<u32>,
     orig_end: Vec<u32>,
     pub tokens: Vec<Token>,
@@ -176,12 +181,36 @@ impl View {
 
     /// Original byte range of a view byte range.
     pub fn original_span(&self, norm_start: usize, norm_end: usize) -> (usize, usize) {
-        if norm_start >= norm_end || norm_end > self.orig_end.len() {
+        if norm_start >= norm_end || norm_end > self.text.len() {
             return (0, 0);
         }
-        let s = self.orig_start[norm_start] as usize;
-        let e = self.orig_end[norm_end - 1] as usize;
+        if self.per_byte {
+            let (Some(&s), Some(&e)) = (
+                self.orig_start.get(norm_start),
+                self.orig_end.get(norm_end - 1),
+            ) else {
+                return (0, 0);
+            };
+            let (s, e) = (s as usize, e as usize);
+            return (s, e.max(s));
+        }
+        let s = self.original_of(norm_start).0;
+        let e = self.original_of(norm_end - 1).1;
         (s, e.max(s))
+    }
+
+    /// The original range of one view byte, from the tokens: a token's bytes map to the
+    /// whole token, the space after it to the gap before the next one.
+    fn original_of(&self, norm: usize) -> (usize, usize) {
+        let k = self.tokens.partition_point(|t| t.norm_start <= norm);
+        let Some(t) = k.checked_sub(1).and_then(|k| self.tokens.get(k)) else {
+            return (0, 0);
+        };
+        if norm < t.norm_end {
+            return (t.orig_start, t.orig_end);
+        }
+        let next = self.tokens.get(k).map_or(t.orig_end, |n| n.orig_start);
+        (t.orig_end, next.max(t.orig_end))
     }
 
     /// Index of the token containing (or starting after) a view byte.
@@ -222,37 +251,78 @@ impl View {
 
 /// Builds the word view: every run of letters and digits becomes one folded token.
 pub fn word_view(text: &str) -> View {
-    let mut view = View {
-        text: String::with_capacity(text.len()),
-        orig_start: Vec::with_capacity(text.len()),
-        orig_end: Vec::with_capacity(text.len()),
-        tokens: Vec::new(),
-    };
-    let mut word = String::new();
-    let mut word_start = 0;
-    let mut word_end = 0;
+    let mut view = View::default();
+    word_view_into(text, &mut view);
+    view
+}
+
+/// Builds the word view into `view`, reusing its buffers (a large file has hundreds of
+/// thousands of paragraphs).
+pub fn word_view_into(text: &str, view: &mut View) {
+    view.text.clear();
+    view.orig_start.clear();
+    view.orig_end.clear();
+    view.tokens.clear();
+    view.per_byte = false;
+    view.text.reserve(text.len());
+    view.tokens.reserve(text.len() / 6);
+    let bytes = text.as_bytes();
+    // The token being built: its original start and its start in the view.
+    let mut open: Option<(usize, usize)> = None;
+    let mut orig_end = 0;
     let mut folded = String::new();
-    for (i, c) in text.char_indices() {
-        let end = i + c.len_utf8();
-        if c.is_ascii() {
-            // Most of any Italian text: no folding tables needed.
-            if c.is_ascii_alphanumeric() {
-                if word.is_empty() {
-                    word_start = i;
-                }
-                word.push(c.to_ascii_lowercase());
-                word_end = end;
-            } else if !word.is_empty() {
-                view.push_token(&word, word_start, word_end, false);
-                word.clear();
+    let finish = |view: &mut View, open: &mut Option<(usize, usize)>, orig_end: usize| {
+        if let Some((orig_start, norm_start)) = open.take() {
+            view.tokens.push(Token {
+                norm_start,
+                norm_end: view.text.len(),
+                orig_start,
+                orig_end,
+                evasive: false,
+                alt_start: None,
+            });
+        }
+    };
+    let start = |view: &mut View, open: &mut Option<(usize, usize)>, at: usize| {
+        if open.is_none() {
+            if !view.tokens.is_empty() {
+                view.text.push(' ');
+            }
+            *open = Some((at, view.text.len()));
+        }
+    };
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b.is_ascii() {
+            // Most of any Italian text: a run of ASCII letters and digits, copied at once.
+            if b.is_ascii_alphanumeric() {
+                start(view, &mut open, i);
+                let run = bytes[i..]
+                    .iter()
+                    .position(|c| !c.is_ascii_alphanumeric())
+                    .map_or(bytes.len(), |n| i + n);
+                let from = view.text.len();
+                view.text.push_str(&text[i..run]);
+                view.text[from..].make_ascii_lowercase();
+                orig_end = run;
+                i = run;
+            } else {
+                finish(view, &mut open, orig_end);
+                i += 1;
             }
             continue;
         }
+        let Some(c) = text.get(i..).and_then(|t| t.chars().next()) else {
+            break;
+        };
+        let end = i + c.len_utf8();
         if is_invisible(c) || is_combining_mark(c) {
             // Transparent: a zero-width space or a loose accent belongs to the word around it.
-            if !word.is_empty() {
-                word_end = end;
+            if open.is_some() {
+                orig_end = end;
             }
+            i = end;
             continue;
         }
         folded.clear();
@@ -261,20 +331,15 @@ pub fn word_view(text: &str) -> View {
         let is_word =
             chars.next().is_some_and(char::is_alphanumeric) && chars.all(char::is_alphanumeric);
         if is_word {
-            if word.is_empty() {
-                word_start = i;
-            }
-            word.push_str(&folded);
-            word_end = end;
-        } else if !word.is_empty() {
-            view.push_token(&word, word_start, word_end, false);
-            word.clear();
+            start(view, &mut open, i);
+            view.text.push_str(&folded);
+            orig_end = end;
+        } else {
+            finish(view, &mut open, orig_end);
         }
+        i = end;
     }
-    if !word.is_empty() {
-        view.push_token(&word, word_start, word_end, false);
-    }
-    view
+    finish(view, &mut open, orig_end);
 }
 
 /// Digits and symbols read as letters in leetspeak.
@@ -324,7 +389,10 @@ pub struct MaskedWord {
 /// never turns into another word (`pene`).
 pub fn evasion_view(text: &str) -> (View, Vec<MaskedWord>) {
     let raws = raw_tokens(text);
-    let mut view = View::default();
+    let mut view = View {
+        per_byte: true,
+        ..View::default()
+    };
     let mut masked = Vec::new();
     let mut i = 0;
     while i < raws.len() {

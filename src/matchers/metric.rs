@@ -17,35 +17,77 @@ pub struct Counts {
     pub words: usize,
 }
 
+/// What the metrics count in a post, in one pass over its characters (a post is measured
+/// by several metric rules).
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Stats {
+    letters: usize,
+    upper: usize,
+    exclamations: usize,
+    emoji: usize,
+    hashtags: usize,
+    /// Stretches between `.`, `!`, `?`, `;` or a line break that hold a letter.
+    sentences: usize,
+}
+
+impl Stats {
+    pub fn of(text: &str) -> Stats {
+        let mut st = Stats::default();
+        let mut after_space = true;
+        let mut hash_pending = false;
+        let mut sentence_has_letter = false;
+        for c in text.chars() {
+            if hash_pending && !c.is_whitespace() {
+                st.hashtags += 1;
+            }
+            hash_pending = false;
+            if c.is_alphabetic() {
+                st.letters += 1;
+                sentence_has_letter = true;
+                if c.is_uppercase() {
+                    st.upper += 1;
+                }
+            } else if is_emoji(c) {
+                st.emoji += 1;
+            }
+            match c {
+                '!' => st.exclamations += 1,
+                '#' if after_space => hash_pending = true,
+                _ => {}
+            }
+            if matches!(c, '.' | '!' | '?' | ';' | '\n') {
+                st.sentences += usize::from(sentence_has_letter);
+                sentence_has_letter = false;
+            }
+            after_space = c.is_whitespace();
+        }
+        st.sentences += usize::from(sentence_has_letter);
+        st
+    }
+}
+
 /// The value of a metric on a post, and the counts its guards use.
-pub fn measure(name: MetricName, text: &str, words: &View) -> (f64, Counts) {
-    let letters = text.chars().filter(|c| c.is_alphabetic()).count();
+pub fn measure(name: MetricName, stats: &Stats, words: &View) -> (f64, Counts) {
+    let letters = stats.letters;
     let nwords = words.tokens.len();
     let counts = Counts {
         letters,
         words: nwords,
     };
     let value = match name {
-        MetricName::Exclamations => text.chars().filter(|&c| c == '!').count() as f64,
+        MetricName::Exclamations => stats.exclamations as f64,
         MetricName::UppercaseRatio => {
-            let upper = text.chars().filter(|c| c.is_uppercase()).count();
             if letters == 0 {
                 0.0
             } else {
-                upper as f64 / letters as f64
+                stats.upper as f64 / letters as f64
             }
         }
-        MetricName::Emoji => text.chars().filter(|&c| is_emoji(c)).count() as f64,
-        MetricName::EmojiRatio => {
-            let emoji = text.chars().filter(|&c| is_emoji(c)).count();
-            emoji as f64 / nwords.max(1) as f64
-        }
-        MetricName::Hashtags => text
-            .split(|c: char| c.is_whitespace())
-            .filter(|w| w.len() > 1 && w.starts_with('#'))
-            .count() as f64,
+        MetricName::Emoji => stats.emoji as f64,
+        MetricName::EmojiRatio => stats.emoji as f64 / nwords.max(1) as f64,
+        MetricName::Hashtags => stats.hashtags as f64,
         MetricName::Words => nwords as f64,
-        MetricName::Gulpease => gulpease(text, words),
+        MetricName::Gulpease => gulpease_of(stats, words),
     };
     (value, counts)
 }
@@ -53,6 +95,10 @@ pub fn measure(name: MetricName, text: &str, words: &View) -> (f64, Counts) {
 /// Gulpease index: 89 + (300 × sentences − 10 × letters) / words (Lucisano and Piemontese,
 /// 1988). Below 40 is hard for readers with a lower-secondary education.
 pub fn gulpease(text: &str, words: &View) -> f64 {
+    gulpease_of(&Stats::of(text), words)
+}
+
+fn gulpease_of(stats: &Stats, words: &View) -> f64 {
     let nwords = words.tokens.len();
     if nwords == 0 {
         return 100.0;
@@ -67,11 +113,7 @@ pub fn gulpease(text: &str, words: &View) -> f64 {
                 .count()
         })
         .sum::<usize>();
-    let mut sentences = text
-        .split(['.', '!', '?', ';', '\n'])
-        .filter(|s| s.chars().any(char::is_alphabetic))
-        .count();
-    sentences = sentences.max(1);
+    let sentences = stats.sentences.max(1);
     89.0 + (300.0 * sentences as f64 - 10.0 * letters as f64) / nwords as f64
 }
 
@@ -84,10 +126,13 @@ mod tests {
     fn counts() {
         let t = "BASTA COSÌ!!! 😀😀 #comune";
         let v = word_view(t);
-        assert_eq!(measure(MetricName::Exclamations, t, &v).0, 3.0);
-        assert_eq!(measure(MetricName::Emoji, t, &v).0, 2.0);
-        assert_eq!(measure(MetricName::Hashtags, t, &v).0, 1.0);
-        assert!(measure(MetricName::UppercaseRatio, t, &v).0 > 0.5);
+        let st = Stats::of(t);
+        assert_eq!(measure(MetricName::Exclamations, &st, &v).0, 3.0);
+        assert_eq!(measure(MetricName::Emoji, &st, &v).0, 2.0);
+        assert_eq!(measure(MetricName::Hashtags, &st, &v).0, 1.0);
+        assert!(measure(MetricName::UppercaseRatio, &st, &v).0 > 0.5);
+        assert_eq!(Stats::of("#a # #b c#d\n#").hashtags, 2);
+        assert_eq!(Stats::of("Uno. Due! 3?\nquattro").sentences, 3);
     }
 
     #[test]

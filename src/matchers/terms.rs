@@ -62,10 +62,10 @@ impl TermSetBuilder {
     }
 
     pub fn build(self) -> Result<TermSet> {
-        let mut by_first: FastMap<Box<str>, Vec<usize>> = FastMap::default();
+        let mut by_first: FastMap<Box<str>, FirstWord> = FastMap::default();
         let mut by_pair: FastMap<Box<str>, Vec<usize>> = FastMap::default();
         let mut stems: FastMap<Box<str>, Vec<usize>> = FastMap::default();
-        let mut stem_lengths = 0u64;
+        let mut short_stems = Vec::new();
         for (id, words) in self.words.iter().enumerate() {
             let first = words.split(' ').next().unwrap_or("");
             if first.is_empty() {
@@ -83,12 +83,15 @@ impl TermSetBuilder {
             };
             if let Some(pair) = pair {
                 by_pair.entry(pair.into()).or_default().push(id);
+                by_first.entry(first.into()).or_default().phrases = true;
             } else if uses.iter().any(|u| !u.stem) || !single {
-                by_first.entry(first.into()).or_default().push(id);
+                by_first.entry(first.into()).or_default().terms.push(id);
             }
             if single && uses.iter().any(|u| u.stem) {
-                stems.entry(first.into()).or_default().push(id);
-                stem_lengths |= 1u64 << first.len().min(63);
+                match stem_key(first) {
+                    Some(key) => stems.entry(key.into()).or_default().push(id),
+                    None => short_stems.push(id),
+                }
             }
         }
         Ok(TermSet {
@@ -97,27 +100,43 @@ impl TermSetBuilder {
             by_first,
             by_pair,
             stems,
-            stem_lengths,
+            short_stems,
         })
     }
 }
 
 type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
-/// Every term, indexed by its first word (and single-word stems by themselves), for large
-/// inputs: one hash lookup per word of the view, plus one per length of stem that is a
-/// prefix of it. An Aho-Corasick automaton over 30,000 terms scans the view byte by byte
-/// through a large NFA and reports every article and preposition; words are already split
-/// here, so looking them up costs a fraction of that and takes far less memory than a DFA.
+/// What starts with one word.
+#[derive(Default)]
+struct FirstWord {
+    /// Terms keyed by this word: single words, and two-word phrases ending in a stem.
+    terms: Vec<usize>,
+    /// Whether some phrase of three words or more, or of two plain words, starts with it.
+    phrases: bool,
+}
+
+/// Stems are bucketed by their first three characters; shorter ones are few and checked on
+/// every word.
+fn stem_key(word: &str) -> Option<&str> {
+    word.char_indices()
+        .nth(3)
+        .map(|(i, _)| &word[..i])
+        .or_else(|| (word.chars().count() == 3).then_some(word))
+}
+
+/// Every term, indexed by its first word (phrases by their first two, single-word stems by
+/// their first three characters), for large inputs: about two hash lookups per word of the
+/// view. An Aho-Corasick automaton over 30,000 terms walks a large NFA byte by byte and
+/// reports every article and preposition; words are already split here, so looking them up
+/// costs a fraction of that and takes far less memory than a DFA.
 pub struct TermSet {
     words: Vec<String>,
     uses: Vec<Vec<TermUse>>,
-    by_first: FastMap<Box<str>, Vec<usize>>,
-    /// Phrases by their first two words.
+    by_first: FastMap<Box<str>, FirstWord>,
     by_pair: FastMap<Box<str>, Vec<usize>>,
     stems: FastMap<Box<str>, Vec<usize>>,
-    /// Bit `n` set when some stem is `n` bytes long (63: longer).
-    stem_lengths: u64,
+    short_stems: Vec<usize>,
 }
 
 impl TermSet {
@@ -142,10 +161,15 @@ impl TermSet {
                 continue;
             };
             let rest = &text[pos..];
-            let pair = next_end.and_then(|n| text.get(pos..n));
-            let phrases = pair.and_then(|p| self.by_pair.get(p));
-            for ids in self.by_first.get(word).into_iter().chain(phrases) {
-                for &id in ids {
+            if let Some(first) = self.by_first.get(word) {
+                let phrases = if first.phrases {
+                    next_end
+                        .and_then(|n| text.get(pos..n))
+                        .and_then(|p| self.by_pair.get(p))
+                } else {
+                    None
+                };
+                for &id in first.terms.iter().chain(phrases.into_iter().flatten()) {
                     let w = self.words[id].as_str();
                     if !rest.starts_with(w) {
                         continue;
@@ -154,7 +178,7 @@ impl TermSet {
                     let whole = view.ends_word(e);
                     for u in &self.uses[id] {
                         // A single-word stem is found below, with the other stems.
-                        if u.stem && w.len() == word.len() && !w.contains(' ') {
+                        if u.stem && w.len() == word.len() {
                             continue;
                         }
                         if !u.stem && !whole {
@@ -171,27 +195,18 @@ impl TermSet {
                     }
                 }
             }
-            if self.stems.is_empty() {
-                continue;
-            }
-            // Every prefix that ends on a character boundary, the whole word included.
-            let prefixes = word.char_indices().map(|(i, _)| i).skip(1);
-            for i in prefixes.chain(std::iter::once(word.len())) {
-                if self.stem_lengths & (1u64 << i.min(63)) == 0 {
+            let bucket = stem_key(word).and_then(|k| self.stems.get(k));
+            for &id in bucket.into_iter().flatten().chain(&self.short_stems) {
+                if !word.starts_with(self.words[id].as_str()) {
                     continue;
                 }
-                let Some(ids) = self.stems.get(&word[..i]) else {
-                    continue;
-                };
-                for &id in ids {
-                    for u in self.uses[id].iter().filter(|u| u.stem) {
-                        if accept(pos, word_end) {
-                            out.push(TermHit {
-                                owner: u.owner,
-                                norm_start: pos,
-                                norm_end: word_end,
-                            });
-                        }
+                for u in self.uses[id].iter().filter(|u| u.stem) {
+                    if accept(pos, word_end) {
+                        out.push(TermHit {
+                            owner: u.owner,
+                            norm_start: pos,
+                            norm_end: word_end,
+                        });
                     }
                 }
             }
