@@ -672,8 +672,8 @@ impl Engine {
         };
         let term_hits = &mut scratch.term_hits;
         term_hits.clear();
-        self.find_terms(&self.terms, &words, big, |_, _| true, term_hits)?;
-        record_terms(&words, &locate, term_hits, &mut scratch.rules, |_| true);
+        self.find_terms(&self.terms, words, big, |_, _| true, term_hits)?;
+        record_terms(words, &locate, term_hits, &mut scratch.rules, |_| true);
 
         if let Some(ev_table) = &self.evasion
             && may_evade(text)
@@ -722,7 +722,7 @@ impl Engine {
                     }
                     for re in regexes.iter().filter(|re| may_match(re, open)) {
                         buf.clear();
-                        re.find(text, &words, rule.boundary, big, &mut buf)
+                        re.find(text, words, rule.boundary, big, &mut buf)
                             .map_err(|e| anyhow!("regola «{}»: {e}", rule.id()))?;
                         for &(s, e) in &buf {
                             if let Some(v) = rule.validate
@@ -736,7 +736,7 @@ impl Engine {
                 }
                 Kind::Metric(m) => {
                     let stats = stats.get_or_insert_with(|| metric::Stats::of(text));
-                    if let Some(span) = metric_hit(m, stats, text, &words) {
+                    if let Some(span) = metric_hit(m, stats, text, words) {
                         state.get(r).cands.push(locate.span(span.0, span.1));
                     }
                 }
@@ -751,11 +751,11 @@ impl Engine {
         if state.touched.iter().any(|&r| needs_context(r, state)) {
             let ctx_hits = &mut scratch.term_hits;
             ctx_hits.clear();
-            self.find_terms(&self.context, &words, big, |_, _| true, ctx_hits)?;
+            self.find_terms(&self.context, words, big, |_, _| true, ctx_hits)?;
             let wanted: Vec<bool> = (0..self.rules.len())
                 .map(|r| needs_context(r, state))
                 .collect();
-            record_terms(&words, &locate, ctx_hits, state, |r| wanted[r]);
+            record_terms(words, &locate, ctx_hits, state, |r| wanted[r]);
         }
 
         let regions = OnceCell::new();
@@ -772,7 +772,7 @@ impl Engine {
             for (slot, cond) in rule.conditions.iter().enumerate() {
                 for re in cond.patterns.iter().filter(|re| may_match(re, open)) {
                     buf.clear();
-                    re.find(text, &words, true, big, &mut buf)
+                    re.find(text, words, true, big, &mut buf)
                         .map_err(|e| anyhow!("regola «{}»: {e}", rule.id()))?;
                     for &(s, e) in &buf {
                         st.slot(slot).push(locate.span(s, e));
