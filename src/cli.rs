@@ -515,11 +515,17 @@ fn check(args: CheckArgs) -> Result<i32> {
         color: format == Format::Human && use_color(args.color),
         redact,
     };
-    // Formats with neither header nor summary are written batch by batch, so a run over
-    // 100,000 files keeps only one batch in memory; the others keep the reports of files
-    // with findings (a clean file's text is dropped as soon as it is checked).
+    // Formats with no header are written batch by batch, so a run over 100,000 files keeps
+    // only one batch in memory (the human summary line comes at the end); the others keep
+    // the reports of files with findings (a clean file's text is dropped once checked).
     let streaming = !(args.fix || args.diff || args.statistics || args.write_baseline.is_some())
-        && matches!(format, Format::Concise | Format::JsonLines | Format::Github);
+        && matches!(
+            format,
+            Format::Concise | Format::JsonLines | Format::Github | Format::Human
+        );
+    // What the human report appends for a batch: its summary line, cut from each batch.
+    let batch_tail = report::render_with(format, &[], &Summary::default(), &ropts, &[]);
+    let mut streamed = Summary::default();
     let mut stream_baseline = match (&baseline_path, streaming) {
         (Some(p), true) => Some(crate::baseline::Baseline::read(p)?),
         _ => None,
@@ -578,8 +584,13 @@ fn check(args: CheckArgs) -> Result<i32> {
                 stream_hidden += b.filter(&mut shown);
             }
             stream_failing |= fails(&shown, fail_on);
-            let summary = Summary::of(&shown, 0);
-            write_stdout(&report::render_with(format, &shown, &summary, &ropts, &[]))?;
+            let s = Summary::of(&shown, 0);
+            streamed.findings += s.findings;
+            streamed.errors += s.errors;
+            streamed.warnings += s.warnings;
+            streamed.infos += s.infos;
+            let out = report::render_with(format, &shown, &Summary::default(), &ropts, &[]);
+            write_stdout(out.strip_suffix(batch_tail.as_str()).unwrap_or(&out))?;
         }
     }
     if let Some(p) = progress {
@@ -588,6 +599,10 @@ fn check(args: CheckArgs) -> Result<i32> {
     if streaming {
         if let Some(b) = &stream_baseline {
             baseline_notes(lang, b.len(), stream_hidden);
+        }
+        if format == Format::Human {
+            streamed.files = files;
+            write_stdout(&report::render_with(format, &[], &streamed, &ropts, &[]))?;
         }
         return Ok(finish(&problems, stream_failing));
     }
