@@ -107,8 +107,23 @@ fn patterns_of(rule: &toml::Value) -> Vec<String> {
     p
 }
 
-/// Precomputes a pack; returns it as JSON, which parses several times faster than TOML.
-fn process_pack(name: &str, source: &str, out: &mut Out) -> Option<String> {
+/// The pack as JSON without the rules' examples: `check` never reads them, and they are a
+/// large part of what start-up would parse.
+fn lean_json(value: &toml::Value) -> Option<String> {
+    let mut lean = value.clone();
+    if let Some(rules) = lean.get_mut("rule").and_then(|r| r.as_array_mut()) {
+        for rule in rules {
+            if let Some(table) = rule.as_table_mut() {
+                table.remove("tests");
+            }
+        }
+    }
+    serde_json::to_string(&lean).ok()
+}
+
+/// Precomputes a pack; returns it as JSON (which parses several times faster than TOML),
+/// in full and without examples.
+fn process_pack(name: &str, source: &str, out: &mut Out) -> Option<(String, String)> {
     let value: toml::Value = match toml::from_str(source) {
         Ok(v) => v,
         Err(_) => {
@@ -118,7 +133,7 @@ fn process_pack(name: &str, source: &str, out: &mut Out) -> Option<String> {
             return None;
         }
     };
-    let json = serde_json::to_string(&value).ok();
+    let json = serde_json::to_string(&value).ok().zip(lean_json(&value));
     let Some(rules) = value.get("rule").and_then(|r| r.as_array()) else {
         return json;
     };
@@ -209,22 +224,26 @@ fn main() {
     let out_dir = std::env::var("OUT_DIR").unwrap_or_else(|_| ".".into());
     let _ = writeln!(
         code,
-        "/// (file name, TOML source, the same as JSON or \"\") of every built-in pack, in load order."
+        "/// (file name, TOML source, the same as JSON or \"\", JSON without examples or \"\") of every\n/// built-in pack, in load order."
     );
-    let _ = writeln!(code, "pub const PACKS: &[(&str, &str, &str)] = &[");
+    let _ = writeln!(code, "pub const PACKS: &[(&str, &str, &str, &str)] = &[");
     for f in &files {
         let path = dir.join(f);
         println!("cargo:rerun-if-changed={}", path.display());
         let source = std::fs::read_to_string(&path).unwrap_or_default();
-        let json = process_pack(f, &source, &mut out).unwrap_or_default();
-        let json_path = Path::new(&out_dir).join(format!("{f}.json"));
-        let json_ref = match std::fs::write(&json_path, json) {
-            Ok(()) => format!("include_str!({:?})", json_path.display().to_string()),
-            Err(_) => "\"\"".to_string(),
+        let (json, lean) = process_pack(f, &source, &mut out).unwrap_or_default();
+        let embed = |name: String, content: String| {
+            let path = Path::new(&out_dir).join(name);
+            match std::fs::write(&path, content) {
+                Ok(()) => format!("include_str!({:?})", path.display().to_string()),
+                Err(_) => "\"\"".to_string(),
+            }
         };
+        let json_ref = embed(format!("{f}.json"), json);
+        let lean_ref = embed(format!("{f}.lean.json"), lean);
         let _ = writeln!(
             code,
-            "    ({:?}, include_str!({:?}), {json_ref}),",
+            "    ({:?}, include_str!({:?}), {json_ref}, {lean_ref}),",
             format!("rules/{f}"),
             path.display().to_string()
         );

@@ -299,11 +299,18 @@ fn load_config(source: &RuleSource, first_path: Option<&PathBuf>) -> Result<Conf
     }
 }
 
-fn load_rules(source: &RuleSource, config: &Config) -> Result<RuleSet> {
+/// The rules a command uses; `examples`: whether the built-in rules keep their `tests`
+/// (only `explain` and `rules` show or run them).
+fn load_rules(source: &RuleSource, config: &Config, examples: bool) -> Result<RuleSet> {
+    let builtin = if examples {
+        RuleSet::builtin
+    } else {
+        RuleSet::builtin_without_examples
+    };
     let mut set = if source.no_default_rules {
         RuleSet::default()
     } else {
-        RuleSet::builtin().context("pacchetti incorporati / built-in packs")?
+        builtin().context("pacchetti incorporati / built-in packs")?
     };
     for p in config.pack_paths() {
         set.add_file(&p)?;
@@ -398,7 +405,7 @@ fn check(args: CheckArgs) -> Result<i32> {
     let config = load_config(&args.source, paths.first())?;
     // Leaked on purpose: freeing thousands of rules and compiled regexes at exit costs
     // more than a short run's check; the process ends right after.
-    let set: &'static RuleSet = Box::leak(Box::new(load_rules(&args.source, &config)?));
+    let set: &'static RuleSet = Box::leak(Box::new(load_rules(&args.source, &config, false)?));
     let lang = args.source.lang;
     let mut ignore = args.ignore.clone();
     ignore.extend(config.check.disable.iter().cloned());
@@ -966,7 +973,7 @@ pub fn check_text(engine: &Engine, text: &str, lang: Lang) -> Result<Vec<Finding
 
 fn explain(args: ExplainArgs) -> Result<i32> {
     let config = load_config(&args.source, None)?;
-    let set = load_rules(&args.source, &config)?;
+    let set = load_rules(&args.source, &config, true)?;
     let lang = args.source.lang;
     if args.rule == suppress::RULE {
         let m = crate::pipeline::suppression_meta(lang);
@@ -1106,7 +1113,7 @@ fn rules(args: RulesArgs) -> Result<i32> {
     if let Some(RulesAction::Test { packs }) = &args.action {
         let set = if packs.is_empty() {
             let config = load_config(&args.source, None)?;
-            load_rules(&args.source, &config)?
+            load_rules(&args.source, &config, true)?
         } else {
             let mut set = RuleSet::default();
             for p in packs {
@@ -1123,7 +1130,7 @@ fn rules(args: RulesArgs) -> Result<i32> {
         return Ok(EXIT_CLEAN);
     }
     let config = load_config(&args.source, None)?;
-    let set = load_rules(&args.source, &config)?;
+    let set = load_rules(&args.source, &config, true)?;
     match args.format {
         ListFormat::Json => {
             let list: Vec<serde_json::Value> = set
