@@ -169,7 +169,7 @@ impl RegexSets {
 
 /// Room for the lazy DFA of each regex set, per thread: enough that Italian prose does not
 /// keep clearing it.
-const REGEX_SET_DFA: usize = 16 * 1024 * 1024;
+const REGEX_SET_DFA: usize = 8 * 1024 * 1024;
 
 #[derive(Default)]
 struct GateBuilder {
