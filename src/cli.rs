@@ -543,16 +543,20 @@ fn check(args: CheckArgs) -> Result<i32> {
     let mut checked: Vec<(Input, Checked, Option<String>)> = Vec::new();
     let mut files = 0;
     for batch in inputs.items.chunks(BATCH) {
-        let results: Vec<Result<Outcome>> = batch
-            .par_iter()
-            .map(|item| {
-                let r = check_input(&settings, item);
-                if let Some(p) = &progress {
-                    p.inc(1);
-                }
-                r
-            })
-            .collect();
+        let check_one = |item: &Input| {
+            let r = check_input(&settings, item);
+            if let Some(p) = &progress {
+                p.inc(1);
+            }
+            r
+        };
+        // One file (the pre-publish case) is checked on this thread: starting the thread
+        // pool costs more than a short post (a long file still uses it, inside the engine).
+        let results: Vec<Result<Outcome>> = if batch.len() == 1 {
+            batch.iter().map(check_one).collect()
+        } else {
+            batch.par_iter().map(check_one).collect()
+        };
         let mut shown: Vec<FileReport> = Vec::new();
         for (item, result) in batch.iter().zip(results) {
             match result {
