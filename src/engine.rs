@@ -539,7 +539,7 @@ impl Engine {
                     .and_then(|&(r, _)| owner_for(r, *kind, *slot))
             })
             .collect();
-        for &(w, stem, o) in builtin::MASKABLE {
+        for (w, stem, o) in builtin::MASKABLE.iter() {
             if let Some(Some(Owner::Match(r))) = owners.get(o as usize) {
                 maskable.push(MaskableTerm {
                     letters: w.chars().collect(),

@@ -214,13 +214,52 @@ impl TermSet {
     }
 }
 
+/// A sorted table of terms precomputed by the build script: their words in one string,
+/// and (start, end, stem, owner) per term.
+#[derive(Clone, Copy)]
+pub struct StaticTerms {
+    pub text: &'static str,
+    pub entries: &'static [(u32, u32, bool, u32)],
+}
+
+impl StaticTerms {
+    pub const EMPTY: StaticTerms = StaticTerms {
+        text: "",
+        entries: &[],
+    };
+
+    fn entry(&self, e: &(u32, u32, bool, u32)) -> (&'static str, bool, u32) {
+        let words = self.text.get(e.0 as usize..e.1 as usize).unwrap_or("");
+        (words, e.2, e.3)
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// (words, stem, owner) of every term, in order.
+    pub fn iter(&self) -> impl Iterator<Item = (&'static str, bool, u32)> + '_ {
+        self.entries.iter().map(|e| self.entry(e))
+    }
+
+    /// The terms from the first whose words are not below `word`.
+    fn from(&self, word: &str) -> impl Iterator<Item = (&'static str, bool, u32)> + '_ {
+        let start = self.entries.partition_point(|e| self.entry(e).0 < word);
+        self.entries[start..].iter().map(|e| self.entry(e))
+    }
+}
+
 /// Every term the engine knows, in two sorted lists: the built-in tables precomputed by the
 /// build script, and the terms expanded at run time (user packs, placeholders). A short post
 /// gets an automaton of just the terms whose first word it contains (building one for every
 /// term costs more than checking the post); a large input, or a run past a few megabytes,
 /// gets the automaton of every term, built once.
 pub struct TermTable {
-    static_terms: &'static [(&'static str, bool, u32)],
+    static_terms: StaticTerms,
     /// Owner of each precomputed owner index, `None` where the rule is not active.
     static_owners: Vec<Option<Owner>>,
     dynamic: Vec<(String, bool, Owner)>,
@@ -229,7 +268,7 @@ pub struct TermTable {
 
 impl TermTable {
     pub fn new(
-        static_terms: &'static [(&'static str, bool, u32)],
+        static_terms: StaticTerms,
         static_owners: Vec<Option<Owner>>,
         mut dynamic: Vec<(String, bool, Owner)>,
     ) -> Self {
@@ -255,7 +294,7 @@ impl TermTable {
         self.full
             .get_or_init(|| {
                 let mut b = TermSetBuilder::default();
-                for &(w, stem, o) in self.static_terms {
+                for (w, stem, o) in self.static_terms.iter() {
                     if let Some(owner) = self.owner(o) {
                         b.add(w, stem, owner);
                     }
@@ -311,8 +350,7 @@ impl TermTable {
             let starts = |w: &str| {
                 w == word || (w.starts_with(word) && w.as_bytes().get(word.len()) == Some(&b' '))
             };
-            let from = self.static_terms.partition_point(|t| t.0 < word);
-            for &(w, stem, o) in self.static_terms[from..].iter().take_while(|t| starts(t.0)) {
+            for (w, stem, o) in self.static_terms.from(word).take_while(|t| starts(t.0)) {
                 if let Some(owner) = self.owner(o) {
                     hit(w, stem, owner, out);
                 }
@@ -324,11 +362,7 @@ impl TermTable {
             // Stems that are a proper prefix of the word.
             for (i, _) in word.char_indices().skip(1) {
                 let prefix = &word[..i];
-                let from = self.static_terms.partition_point(|t| t.0 < prefix);
-                for &(w, stem, o) in self.static_terms[from..]
-                    .iter()
-                    .take_while(|t| t.0 == prefix)
-                {
+                for (w, stem, o) in self.static_terms.from(prefix).take_while(|t| t.0 == prefix) {
                     if stem && let Some(owner) = self.owner(o) {
                         hit(w, stem, owner, out);
                     }

@@ -123,7 +123,7 @@ mod tests {
         let mut got: Vec<(String, bool, String)> = TERMS
             .iter()
             .filter(|(_, _, o)| OWNERS[*o as usize].1 == 0)
-            .map(|(w, s, o)| (w.to_string(), *s, OWNERS[*o as usize].0.to_string()))
+            .map(|(w, s, o)| (w.to_string(), s, OWNERS[o as usize].0.to_string()))
             .collect();
         got.sort();
         got.dedup();
