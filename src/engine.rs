@@ -1129,6 +1129,41 @@ tests = {{ bad = ["x"], good = ["y"] }}
         }
     }
 
+    /// `check` loads the built-in packs without examples and with thinned term lists: the
+    /// engine it builds must find exactly what the full packs find.
+    #[test]
+    fn packs_without_examples_find_the_same() {
+        let full = RuleSet::builtin().unwrap();
+        let lean = RuleSet::builtin_without_examples().unwrap();
+        let texts: Vec<String> = full
+            .rules
+            .iter()
+            .filter_map(|r| r.def.tests.as_ref())
+            .flat_map(|t| t.bad.iter().chain(&t.good))
+            .map(|e| e.text().to_string())
+            .collect();
+        let opts = EngineOptions {
+            placeholders: Placeholders {
+                entity: vec!["Comune di Biella".into()],
+                disclaimer: vec!["opinioni personali".into()],
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        for profile in Profile::ALL {
+            let opts = EngineOptions {
+                profile,
+                ..opts.clone()
+            };
+            let a = Engine::new(&full, &opts).unwrap();
+            let b = Engine::new(&lean, &opts).unwrap();
+            assert_eq!(a.rules.len(), b.rules.len());
+            for t in &texts {
+                assert_eq!(a.check(t).unwrap(), b.check(t).unwrap(), "{t}");
+            }
+        }
+    }
+
     #[test]
     fn long_texts_are_checked_in_chunks_with_exact_offsets() {
         let (e, _) = engine(&pack("terms = [\"cazzo\"]"), EngineOptions::default());

@@ -45,6 +45,7 @@ pub fn prefilter_of(source: &str) -> Option<regex_automata::dfa::sparse::DFA<&'s
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rules::expand::has_placeholder;
 
     #[test]
     fn embedded_prefilters_are_valid() {
@@ -145,11 +146,33 @@ mod tests {
             let a: crate::rules::PackFile = toml::from_str(toml_src).unwrap();
             let b: crate::rules::PackFile = serde_json::from_str(json).unwrap();
             assert_eq!(format!("{a:?}"), format!("{b:?}"), "{name}");
-            // Without examples, and otherwise the same.
+            // Without examples and with thinned term lists (first term and placeholder
+            // terms kept, each list as empty as before), otherwise the same.
             let mut c: crate::rules::PackFile = serde_json::from_str(lean).unwrap();
             assert!(c.rules.iter().all(|r| r.tests.is_none()), "{name}");
             for (r, full) in c.rules.iter_mut().zip(&a.rules) {
+                for (thin, all) in [
+                    (&r.terms, &full.terms),
+                    (&r.exceptions, &full.exceptions),
+                    (&r.keywords, &full.keywords),
+                ] {
+                    assert_eq!(thin.is_empty(), all.is_empty(), "{}", r.id);
+                    assert!(thin.iter().all(|t| all.contains(t)), "{}", r.id);
+                    assert!(
+                        all.iter()
+                            .filter(|t| has_placeholder(t))
+                            .all(|t| thin.contains(t)),
+                        "{}",
+                        r.id
+                    );
+                }
                 r.tests = full.tests.clone();
+                r.terms = full.terms.clone();
+                r.exceptions = full.exceptions.clone();
+                r.keywords = full.keywords.clone();
+                r.near = full.near.clone();
+                r.unless = full.unless.clone();
+                r.require = full.require.clone();
             }
             assert_eq!(format!("{a:?}"), format!("{c:?}"), "{name}");
         }
