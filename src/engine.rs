@@ -1099,16 +1099,20 @@ tests = {{ bad = ["x"], good = ["y"] }}
 
     /// The per-post automaton and the full one must find exactly the same things: checked
     /// on every example of every built-in rule, in every profile.
-    #[test]
-    fn small_and_full_automata_agree() {
-        let set = RuleSet::builtin().unwrap();
-        let texts: Vec<String> = set
-            .rules
+    /// The text of every example of every rule in a set.
+    fn examples(set: &RuleSet) -> Vec<String> {
+        set.rules
             .iter()
             .filter_map(|r| r.def.tests.as_ref())
             .flat_map(|t| t.bad.iter().chain(&t.good))
             .map(|e| e.text().to_string())
-            .collect();
+            .collect()
+    }
+
+    #[test]
+    fn small_and_full_automata_agree() {
+        let set = RuleSet::builtin().unwrap();
+        let texts = examples(&set);
         for profile in Profile::ALL {
             let e = Engine::new(
                 &set,
@@ -1135,13 +1139,7 @@ tests = {{ bad = ["x"], good = ["y"] }}
     fn packs_without_examples_find_the_same() {
         let full = RuleSet::builtin().unwrap();
         let lean = RuleSet::builtin_without_examples().unwrap();
-        let texts: Vec<String> = full
-            .rules
-            .iter()
-            .filter_map(|r| r.def.tests.as_ref())
-            .flat_map(|t| t.bad.iter().chain(&t.good))
-            .map(|e| e.text().to_string())
-            .collect();
+        let texts = examples(&full);
         let opts = EngineOptions {
             placeholders: Placeholders {
                 entity: vec!["Comune di Biella".into()],
