@@ -120,8 +120,8 @@ struct LiteralGate {
     words: Vec<(String, Vec<usize>)>,
     /// Per regex: whether it needs a literal, and how many numeric characters.
     needs: Vec<(bool, usize)>,
-    /// Per regex: its view and source, for the sets.
-    sources: Vec<(ViewKind, String)>,
+    /// Per regex, by gate index: the regex itself, for the sets.
+    sources: Vec<Arc<LazyRegex>>,
     raw_ac: OnceLock<Option<AhoCorasick>>,
     words_ac: OnceLock<Option<AhoCorasick>>,
     sets: OnceLock<Option<RegexSets>>,
@@ -136,13 +136,13 @@ struct RegexSets {
 }
 
 impl RegexSets {
-    fn build(sources: &[(ViewKind, String)]) -> Option<RegexSets> {
+    fn build(sources: &[Arc<LazyRegex>]) -> Option<RegexSets> {
         let of = |view: ViewKind| -> Option<(meta::Regex, Vec<usize>)> {
             let (ids, patterns): (Vec<usize>, Vec<&str>) = sources
                 .iter()
                 .enumerate()
-                .filter(|(_, (v, _))| *v == view)
-                .map(|(i, (_, p))| (i, p.as_str()))
+                .filter(|(_, re)| re.view == view)
+                .map(|(i, re)| (i, re.source.as_str()))
                 .unzip();
             // Match kind `All`, as `regex::RegexSet` has: the set must report every pattern
             // that matches anywhere, not only the leftmost.
@@ -180,7 +180,7 @@ struct GateBuilder {
     raw: FastMap<String, Vec<usize>>,
     words: FastMap<String, Vec<usize>>,
     needs: Vec<(bool, usize)>,
-    sources: Vec<(ViewKind, String)>,
+    sources: Vec<Arc<LazyRegex>>,
     /// One compiled regex per distinct pattern: many rules share context patterns (a
     /// person's initials, a name), and each compile costs a fraction of a millisecond.
     shared: FastMap<(String, ViewKind), Arc<LazyRegex>>,
@@ -202,8 +202,8 @@ impl GateBuilder {
         }
         let mut re = LazyRegex::new(key.0.clone(), view);
         self.gate(&mut re, literals_for(source, builtin_rule));
-        self.sources.push((view, key.0.clone()));
         let re = Arc::new(re);
+        self.sources.push(re.clone());
         self.shared.insert(key, re.clone());
         re
     }
@@ -570,17 +570,7 @@ impl Engine {
             context: TermTable::new(builtin::TERMS, of_kind(true), context),
             evasion,
             maskable,
-            gate: {
-                let g = gates.build();
-                if std::env::var_os("VAGLIO_GATES").is_some() {
-                    eprintln!("RAW {:?}", g.raw.iter().map(|l| &l.0).collect::<Vec<_>>());
-                    eprintln!(
-                        "WORDS {:?}",
-                        g.words.iter().map(|l| &l.0).collect::<Vec<_>>()
-                    );
-                }
-                g
-            },
+            gate: gates.build(),
             contacts: opts.contacts.iter().map(|c| contact_key(c)).collect(),
         })
     }
@@ -651,16 +641,11 @@ impl Engine {
     /// is left clean for the next post.
     fn check_post_with(&self, text: &str, big: bool, scratch: &mut Scratch) -> Result<Vec<Hit>> {
         scratch.reset(self.rules.len());
-        let result = self.check_in(text, big, scratch);
-        scratch.clear();
-        result
-    }
-
-    fn check_in(&self, text: &str, big: bool, scratch: &mut Scratch) -> Result<Vec<Hit>> {
         let mut words = std::mem::take(&mut scratch.words);
         word_view_into(text, &mut words);
         let result = self.check_view(text, &words, big, scratch);
         scratch.words = words;
+        scratch.clear();
         result
     }
 
@@ -1097,8 +1082,6 @@ tests = {{ bad = ["x"], good = ["y"] }}
             .collect()
     }
 
-    /// The per-post automaton and the full one must find exactly the same things: checked
-    /// on every example of every built-in rule, in every profile.
     /// The text of every example of every rule in a set.
     fn examples(set: &RuleSet) -> Vec<String> {
         set.rules
@@ -1109,6 +1092,8 @@ tests = {{ bad = ["x"], good = ["y"] }}
             .collect()
     }
 
+    /// The per-post automaton and the full one must find exactly the same things: checked
+    /// on every example of every built-in rule, in every profile.
     #[test]
     fn small_and_full_automata_agree() {
         let set = RuleSet::builtin().unwrap();

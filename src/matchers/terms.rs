@@ -223,22 +223,9 @@ pub struct StaticTerms {
 }
 
 impl StaticTerms {
-    pub const EMPTY: StaticTerms = StaticTerms {
-        text: "",
-        entries: &[],
-    };
-
     fn entry(&self, e: &(u32, u32, bool, u32)) -> (&'static str, bool, u32) {
         let words = self.text.get(e.0 as usize..e.1 as usize).unwrap_or("");
         (words, e.2, e.3)
-    }
-
-    pub fn len(&self) -> usize {
-        self.entries.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
     }
 
     /// (words, stem, owner) of every term, in order.
