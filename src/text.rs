@@ -595,8 +595,16 @@ fn plain_may_evade(text: &str) -> Option<bool> {
                 len += 1;
                 i += 1;
                 continue;
-            } else if leet(b as char).is_some() || is_mask(b as char) {
+            } else if is_mask(b as char) || b == b'$' {
                 return None;
+            } else if leet(b as char).is_some() {
+                // `!`, `|`, `@`, `+`: leading ones are dropped by the tokeniser, trailing
+                // ones are punctuation ("numerosi!"); only between characters of a token
+                // can they stand for a letter, and the full probe decides then.
+                if len > 0 && !trailing_symbols(bytes, i) {
+                    return None;
+                }
+                (None, 1)
             } else {
                 (None, 1)
             }
@@ -640,6 +648,22 @@ fn plain_may_evade(text: &str) -> Option<bool> {
         (last, repeats, letters, digits, len) = (0, 0, 0, false, 0);
     }
     Some((letters > 0 && digits) || (letters == 1 && len == 1 && singles >= 2))
+}
+
+/// Whether the ASCII leet symbols from `i` on end their token: followed by the end of the
+/// text or by ASCII that is neither a letter, a digit, a leet symbol nor a mask.
+fn trailing_symbols(bytes: &[u8], i: usize) -> bool {
+    let rest = &bytes[i..];
+    let run = rest
+        .iter()
+        .take_while(|&&b| b.is_ascii() && !b.is_ascii_alphanumeric() && leet(b as char).is_some())
+        .count();
+    rest.get(run).is_none_or(|&b| {
+        b.is_ascii()
+            && !b.is_ascii_alphanumeric()
+            && leet(b as char).is_none()
+            && !is_mask(b as char)
+    })
 }
 
 /// [`may_evade`] by following the evasion tokeniser character by character.
@@ -988,6 +1012,13 @@ mod tests {
             "ß ß ß",
             "x**",
             "**x",
+            "a! b! c!",
+            "ciao!x",
+            "ciao!!*",
+            "ciao!!! #x",
+            "x+ y z",
+            "tu|tti",
+            "3! 4|",
         ];
         for t in fixed {
             assert!(!view_sees(t) || may_evade(t), "{t:?}");
@@ -995,6 +1026,11 @@ mod tests {
         assert!(!may_evade(
             "Ciao a tutti, vi aspettiamo numerosi! Dalle 9 alle 13, 50% di sconto."
         ));
+        // Punctuation that is also a leet symbol stays on the fast path.
+        assert_eq!(
+            plain_may_evade("Vi aspettiamo numerosi! Scrivete a +39 o @comune!"),
+            Some(false)
+        );
         let alphabet: Vec<char> = "ab cz0145!|@$+*#%§€.-\n\u{200b}àé\u{301}аß"
             .chars()
             .collect();
