@@ -41,17 +41,17 @@ fn width(c: char) -> usize {
 }
 
 fn display_line(line: &str) -> String {
-    line.chars()
-        .map(|c| {
-            if c == '\t' {
-                "    ".to_string()
-            } else if c.is_control() {
-                String::new()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
+    // One buffer for the line: a string per character made a report of many findings on
+    // long lines slower than checking them.
+    let mut shown = String::with_capacity(line.len());
+    for c in line.chars() {
+        if c == '\t' {
+            shown.push_str("    ");
+        } else if !c.is_control() {
+            shown.push(c);
+        }
+    }
+    shown
 }
 
 pub fn render(reports: &[FileReport], summary: &Summary, opts: &Options) -> String {
@@ -163,6 +163,9 @@ fn underline_for(line: &str, line_start: usize, f: &Finding, hide: bool) -> (Str
     let mut before = 0;
     let mut under = 0;
     for (i, g) in line.grapheme_indices(true) {
+        if i >= span_end {
+            break;
+        }
         let w = grapheme_width(g);
         if i + g.len() <= span_start {
             before += w;
