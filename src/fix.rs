@@ -51,7 +51,7 @@ pub fn fix(
         if mine.is_empty() {
             continue;
         }
-        let mut text = post.text.clone();
+        let mut text = post.text(file).to_string();
         // Masks, from the end so earlier offsets stay valid; overlapping spans once.
         let mut spans: Vec<(usize, usize)> = mine
             .iter()
@@ -90,7 +90,7 @@ pub fn fix(
                 None => out.missing_disclaimer += 1,
             }
         }
-        if text != post.text {
+        if text != post.text(file) {
             edits.push((post.span, post.encoding.encode(&text)));
         }
     }

@@ -170,8 +170,10 @@ impl Meta {
 /// One post of a file.
 #[derive(Debug, Clone)]
 pub struct Post {
-    /// The decoded text the engine checks.
-    pub text: String,
+    /// The decoded text the engine checks, when it differs from the file's bytes at `span`
+    /// (an escaped CSV cell or JSON string). A plain or Markdown body is the file itself,
+    /// and copying it doubled the memory and the page faults of a large file.
+    decoded: Option<String>,
     pub map: OffsetMap,
     pub meta: Meta,
     /// Where the post is written in the file, delimiters included (quotes of a CSV cell or
@@ -207,6 +209,16 @@ pub const TEXT_FIELDS: &[&str] = &[
 ];
 
 /// The posts of a file.
+impl Post {
+    /// The text the engine checks; `file` is the text the post was split from.
+    pub fn text<'a>(&'a self, file: &'a str) -> &'a str {
+        match &self.decoded {
+            Some(t) => t,
+            None => file.get(self.span.0..self.span.1).unwrap_or(""),
+        }
+    }
+}
+
 pub fn split(text: &str, kind: InputKind, opts: &SplitOptions) -> Result<Vec<Post>> {
     match kind {
         InputKind::Plain => Ok(vec![whole(text, 0, Meta::default())]),
@@ -220,7 +232,7 @@ pub fn split(text: &str, kind: InputKind, opts: &SplitOptions) -> Result<Vec<Pos
 fn whole(text: &str, base: usize, meta: Meta) -> Post {
     let body = text.get(base..).unwrap_or("");
     Post {
-        text: body.to_string(),
+        decoded: None,
         map: OffsetMap::contiguous(base, body.len()),
         meta,
         span: (base, text.len()),
@@ -512,7 +524,7 @@ fn csv(text: &str, opts: &SplitOptions) -> Result<Vec<Post>> {
             }
         }
         posts.push(Post {
-            text: cell.text.clone(),
+            decoded: Some(cell.text.clone()),
             map: cell.map.clone(),
             meta,
             span: cell.raw,
@@ -615,7 +627,7 @@ fn json_post(text: &str, obj: &Object, field: &str) -> Option<Post> {
         }
     }
     Some(Post {
-        text: decoded,
+        decoded: Some(decoded),
         map,
         meta,
         span,
@@ -793,7 +805,7 @@ mod tests {
 
     fn check_map(file: &str, post: &Post) {
         // Every char of the post maps to the same char in the file (or its escape).
-        for (i, c) in post.text.char_indices() {
+        for (i, c) in post.text(file).char_indices() {
             let f = post.map.to_file(i);
             let rest = &file[f..];
             if !(rest.starts_with(c) || rest.starts_with('\\') || rest.starts_with("\"\"")) {
@@ -802,21 +814,34 @@ mod tests {
         }
     }
 
+    /// A plain or Markdown body is read from the file's own text, not copied.
+    #[test]
+    fn plain_and_markdown_bodies_are_not_copied() {
+        let f = "Ciao a tutti\n\nsecondo paragrafo";
+        let p = &split(f, InputKind::Plain, &Default::default()).unwrap()[0];
+        assert!(p.decoded.is_none());
+        assert_eq!(p.text(f), f);
+        let f = "---\ntitle: x\n---\nCiao";
+        let p = &split(f, InputKind::Markdown, &Default::default()).unwrap()[0];
+        assert!(p.decoded.is_none());
+        assert_eq!(p.text(f), "Ciao");
+    }
+
     #[test]
     fn front_matter_yaml_and_toml() {
         let f = "---\ntitle: \"x\"\nprofile: institutional\nrole: 'dirigente'\n---\nCiao\n";
         let p = &split(f, InputKind::Markdown, &Default::default()).unwrap()[0];
-        assert_eq!(p.text, "Ciao\n");
+        assert_eq!(p.text(f), "Ciao\n");
         assert_eq!(p.meta.profile.as_deref(), Some("institutional"));
         assert_eq!(p.meta.role.as_deref(), Some("dirigente"));
         assert_eq!(p.map.to_file(0), f.find("Ciao").unwrap());
         let f = "+++\naccount = \"personale\"\n+++\nCiao";
         let p = &split(f, InputKind::Markdown, &Default::default()).unwrap()[0];
         assert_eq!(p.meta.account.as_deref(), Some("personale"));
-        assert_eq!(p.text, "Ciao");
+        assert_eq!(p.text(f), "Ciao");
         let f = "---\nnon chiuso\nCiao";
         let p = &split(f, InputKind::Markdown, &Default::default()).unwrap()[0];
-        assert_eq!(p.text, f);
+        assert_eq!(p.text(f), f);
     }
 
     #[test]
@@ -824,16 +849,16 @@ mod tests {
         let f = "data;testo;profilo\n2026-01-01;\"riga 1\nriga \"\"2\"\"\nriga 3 QUI\";institutional\n2026-01-02;semplice;\n";
         let posts = split(f, InputKind::Csv, &Default::default()).unwrap();
         assert_eq!(posts.len(), 2);
-        assert_eq!(posts[0].text, "riga 1\nriga \"2\"\nriga 3 QUI");
+        assert_eq!(posts[0].text(f), "riga 1\nriga \"2\"\nriga 3 QUI");
         assert_eq!(posts[0].meta.profile.as_deref(), Some("institutional"));
         check_map(f, &posts[0]);
-        let qui = posts[0].text.find("QUI").unwrap();
+        let qui = posts[0].text(f).find("QUI").unwrap();
         assert_eq!(&f[posts[0].map.to_file(qui)..][..3], "QUI");
         assert_eq!(
-            posts[0].map.to_file(posts[0].text.len()),
+            posts[0].map.to_file(posts[0].text(f).len()),
             f.find("\";inst").unwrap()
         );
-        assert_eq!(posts[1].text, "semplice");
+        assert_eq!(posts[1].text(f), "semplice");
         assert_eq!(&f[posts[1].span.0..posts[1].span.1], "semplice");
         let err = split(
             f,
@@ -855,10 +880,10 @@ mod tests {
             },
         )
         .unwrap();
-        assert_eq!(by_number[0].text, "2026-01-01");
+        assert_eq!(by_number[0].text(f), "2026-01-01");
         let excel = "sep=,\r\ntesto,note;a;b\r\nciao;a;b,1\r\n";
         let posts = split(excel, InputKind::Csv, &Default::default()).unwrap();
-        assert_eq!(posts[0].text, "ciao;a;b");
+        assert_eq!(posts[0].text(excel), "ciao;a;b");
         assert_eq!(&excel[posts[0].span.0..posts[0].span.1], "ciao;a;b");
     }
 
@@ -867,10 +892,10 @@ mod tests {
         let f = r#"[{"text": "caf\u00e8 \"x\"\nSECONDA", "profile": "moderation"}, {"text": "due"}, {"altro": 1}]"#;
         let posts = split(f, InputKind::Json, &Default::default()).unwrap();
         assert_eq!(posts.len(), 2);
-        assert_eq!(posts[0].text, "cafè \"x\"\nSECONDA");
+        assert_eq!(posts[0].text(f), "cafè \"x\"\nSECONDA");
         assert_eq!(posts[0].meta.profile.as_deref(), Some("moderation"));
         check_map(f, &posts[0]);
-        let s = posts[0].text.find("SECONDA").unwrap();
+        let s = posts[0].text(f).find("SECONDA").unwrap();
         assert_eq!(&f[posts[0].map.to_file(s)..][..7], "SECONDA");
         let nested = r#"{"posts": [{"m": {"body": "uno"}}]}"#;
         let posts = split(
@@ -882,7 +907,7 @@ mod tests {
             },
         )
         .unwrap();
-        assert_eq!(posts[0].text, "uno");
+        assert_eq!(posts[0].text(f), "uno");
         assert!(split("[1,", InputKind::Json, &Default::default()).is_err());
     }
 
@@ -891,7 +916,7 @@ mod tests {
         let f = "{\"text\": \"uno\"}\n\n{\"text\": \"d\\u00f2\"}\n";
         let posts = split(f, InputKind::Jsonl, &Default::default()).unwrap();
         assert_eq!(posts.len(), 2);
-        assert_eq!(posts[1].text, "dò");
+        assert_eq!(posts[1].text(f), "dò");
         assert_eq!(posts[1].map.to_file(0), f.rfind("d\\u").unwrap());
         assert_eq!(Encoding::Json.encode("a\"b"), "\"a\\\"b\"");
         assert!(
@@ -978,19 +1003,25 @@ mod tests {
                 for p in posts {
                     let mut last = 0;
                     for (i, _) in p
-                        .text
+                        .text(&text)
                         .char_indices()
-                        .chain(std::iter::once((p.text.len(), ' ')))
+                        .chain(std::iter::once((p.text(&text).len(), ' ')))
                     {
                         let f = p.map.to_file(i);
                         assert!(f <= text.len() && f >= last, "{kind:?} {text:?} {i} {f}");
                         last = f;
                     }
                     assert!(p.span.0 <= p.span.1 && p.span.1 <= text.len());
-                    let parsed =
-                        crate::suppress::parse(&p.text, crate::suppress::DEFAULT_MARKER, true);
-                    assert_eq!(blank(&p.text, &parsed.blank).len(), p.text.len());
-                    let _ = p.encoding.encode(&p.text);
+                    let parsed = crate::suppress::parse(
+                        p.text(&text),
+                        crate::suppress::DEFAULT_MARKER,
+                        true,
+                    );
+                    assert_eq!(
+                        blank(p.text(&text), &parsed.blank).len(),
+                        p.text(&text).len()
+                    );
+                    let _ = p.encoding.encode(p.text(&text));
                 }
             }
         }

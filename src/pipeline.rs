@@ -354,7 +354,7 @@ pub fn check_file(s: &Settings, name: &str, path: Option<&Path>, text: String) -
 
     let mut parsed: Vec<suppress::Parsed> = posts
         .iter()
-        .map(|p| suppress::parse(&p.text, s.marker(), kind == InputKind::Markdown))
+        .map(|p| suppress::parse(p.text(&text), s.marker(), kind == InputKind::Markdown))
         .collect();
     // File-wide directives, wherever they are written: (post, directive index).
     let file_level: Vec<(usize, usize)> = parsed
@@ -373,7 +373,7 @@ pub fn check_file(s: &Settings, name: &str, path: Option<&Path>, text: String) -
     let mut engines: Vec<Arc<Engine>> = Vec::with_capacity(posts.len());
     for (pi, post) in posts.iter().enumerate() {
         let engine = s.engine_for(name, &post.meta, &ovr)?;
-        let checked_text = markup::blank(&post.text, &parsed[pi].blank);
+        let checked_text = markup::blank(post.text(&text), &parsed[pi].blank);
         let hits = engine
             .check(&checked_text)
             .map_err(|e| anyhow!("{name}: {e:#}"))?;
