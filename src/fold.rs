@@ -46,8 +46,9 @@ fn homoglyph(c: char) -> Option<char> {
 
 /// The accented letters of Italian prose, folded without decomposing them: the general
 /// path below allocates for every character and was a tenth of building the word view.
-/// A test checks this table against that path.
-fn accented_latin(c: char) -> Option<char> {
+/// They are also the letters `text::may_evade` follows on its fast path. A test checks this
+/// table against decomposition.
+pub fn accented_latin(c: char) -> Option<char> {
     Some(match c {
         'à' | 'á' | 'â' | 'ä' | 'À' | 'Á' | 'Â' | 'Ä' => 'a',
         'è' | 'é' | 'ê' | 'ë' | 'È' | 'É' | 'Ê' | 'Ë' => 'e',

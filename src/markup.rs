@@ -182,6 +182,16 @@ pub struct Post {
     pub encoding: Encoding,
 }
 
+impl Post {
+    /// The text the engine checks; `file` is the text the post was split from.
+    pub fn text<'a>(&'a self, file: &'a str) -> &'a str {
+        match &self.decoded {
+            Some(t) => t,
+            None => file.get(self.span.0..self.span.1).unwrap_or(""),
+        }
+    }
+}
+
 /// How to find posts in structured files.
 #[derive(Debug, Clone, Default)]
 pub struct SplitOptions {
@@ -209,16 +219,6 @@ pub const TEXT_FIELDS: &[&str] = &[
 ];
 
 /// The posts of a file.
-impl Post {
-    /// The text the engine checks; `file` is the text the post was split from.
-    pub fn text<'a>(&'a self, file: &'a str) -> &'a str {
-        match &self.decoded {
-            Some(t) => t,
-            None => file.get(self.span.0..self.span.1).unwrap_or(""),
-        }
-    }
-}
-
 pub fn split(text: &str, kind: InputKind, opts: &SplitOptions) -> Result<Vec<Post>> {
     match kind {
         InputKind::Plain => Ok(vec![whole(text, 0, Meta::default())]),
@@ -907,7 +907,7 @@ mod tests {
             },
         )
         .unwrap();
-        assert_eq!(posts[0].text(f), "uno");
+        assert_eq!(posts[0].text(nested), "uno");
         assert!(split("[1,", InputKind::Json, &Default::default()).is_err());
     }
 

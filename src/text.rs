@@ -77,6 +77,7 @@ pub fn floor_char_boundary(text: &str, mut i: usize) -> usize {
     i
 }
 
+use crate::fold::accented_latin;
 pub use crate::fold::{collapse_runs, fold, fold_char, fold_words, is_invisible};
 
 /// One word of a view.
@@ -550,21 +551,6 @@ pub fn may_evade(text: &str) -> bool {
     plain_may_evade(text).unwrap_or_else(|| probe_may_evade(text))
 }
 
-/// The ASCII letters and accented letters of Italian, folded: what [`plain_may_evade`]
-/// follows without the full probe.
-fn plain_letter(c: char) -> Option<u8> {
-    Some(match c {
-        'à' | 'á' | 'â' | 'ä' | 'À' | 'Á' | 'Â' | 'Ä' => b'a',
-        'è' | 'é' | 'ê' | 'ë' | 'È' | 'É' | 'Ê' | 'Ë' => b'e',
-        'ì' | 'í' | 'î' | 'ï' | 'Ì' | 'Í' | 'Î' | 'Ï' => b'i',
-        'ò' | 'ó' | 'ô' | 'ö' | 'Ò' | 'Ó' | 'Ô' | 'Ö' => b'o',
-        'ù' | 'ú' | 'û' | 'ü' | 'Ù' | 'Ú' | 'Û' | 'Ü' => b'u',
-        'ç' | 'Ç' => b'c',
-        'ñ' | 'Ñ' => b'n',
-        _ => return None,
-    })
-}
-
 /// Punctuation and spaces outside ASCII that fold to nothing the evasion tokeniser keeps.
 fn plain_separator(c: char) -> bool {
     matches!(
@@ -597,21 +583,18 @@ fn plain_may_evade(text: &str) -> Option<bool> {
                 continue;
             } else if is_mask(b as char) || b == b'$' {
                 return None;
-            } else if leet(b as char).is_some() {
+            } else if leet(b as char).is_some() && len > 0 && !trailing_symbols(bytes, i) {
                 // `!`, `|`, `@`, `+`: leading ones are dropped by the tokeniser, trailing
                 // ones are punctuation ("numerosi!"); only between characters of a token
                 // can they stand for a letter, and the full probe decides then.
-                if len > 0 && !trailing_symbols(bytes, i) {
-                    return None;
-                }
-                (None, 1)
+                return None;
             } else {
                 (None, 1)
             }
         } else {
             let c = text.get(i..)?.chars().next()?;
-            match plain_letter(c) {
-                Some(l) => (Some(l), c.len_utf8()),
+            match accented_latin(c) {
+                Some(l) => (Some(l as u8), c.len_utf8()),
                 None if plain_separator(c) => (None, c.len_utf8()),
                 None => return None,
             }
