@@ -15,6 +15,9 @@ use regex_syntax::hir::{Class, Hir, HirKind};
 
 /// Sets larger than this are not worth tracking.
 const MAX_SET: usize = 64;
+/// An alternation of words may make a larger set (a list of job titles): one Aho-Corasick
+/// pass finds any of them, and such a list is a far rarer gate than a word around it.
+const MAX_ALTERNATION: usize = 256;
 /// A literal shorter than this (in bytes) is too common to gate anything.
 const MIN_LEN: usize = 3;
 
@@ -96,7 +99,17 @@ fn literals_of(hir: &Hir) -> Option<Vec<String>> {
     }
     out.sort();
     out.dedup();
-    Some(out)
+    // A literal that contains another one adds nothing: the shorter is found wherever the
+    // longer is.
+    let kept: Vec<String> = out
+        .iter()
+        .filter(|l| {
+            !out.iter()
+                .any(|o| o.len() < l.len() && l.contains(o.as_str()))
+        })
+        .cloned()
+        .collect();
+    Some(kept)
 }
 
 /// Whether every character of a class is numeric (what `char::is_numeric` counts).
@@ -142,13 +155,135 @@ fn longest_ascii_run(s: &str) -> String {
         .to_string()
 }
 
-fn quality(set: &[String]) -> (usize, std::cmp::Reverse<usize>) {
-    let min = set
-        .iter()
-        .map(|s| longest_ascii_run(s).len())
-        .min()
-        .unwrap_or(0);
-    (min, std::cmp::Reverse(set.len()))
+/// The most frequent Italian words, with the stems of the commonest verbs and the
+/// administration's everyday vocabulary. A gate made of one of these opens its regex in
+/// most posts, so a rarer required word of the same regex is preferred. Chosen from word
+/// frequency in Italian prose, not from any test text.
+const FREQUENT: &[&str] = &[
+    "a",
+    "ad",
+    "agli",
+    "ai",
+    "al",
+    "all",
+    "alla",
+    "alle",
+    "allo",
+    "anche",
+    "che",
+    "chi",
+    "ci",
+    "col",
+    "come",
+    "con",
+    "cosa",
+    "cui",
+    "da",
+    "dagli",
+    "dai",
+    "dal",
+    "dall",
+    "dalla",
+    "dalle",
+    "degli",
+    "dei",
+    "del",
+    "dell",
+    "della",
+    "delle",
+    "dello",
+    "di",
+    "dopo",
+    "e",
+    "ed",
+    "gli",
+    "ha",
+    "hanno",
+    "ho",
+    "i",
+    "il",
+    "in",
+    "io",
+    "la",
+    "le",
+    "lo",
+    "lui",
+    "ma",
+    "mi",
+    "ne",
+    "negli",
+    "nei",
+    "nel",
+    "nell",
+    "nella",
+    "nelle",
+    "noi",
+    "non",
+    "o",
+    "per",
+    "perche",
+    "piu",
+    "poi",
+    "qui",
+    "se",
+    "sei",
+    "si",
+    "sia",
+    "siamo",
+    "sono",
+    "sta",
+    "su",
+    "sua",
+    "sue",
+    "sugli",
+    "sui",
+    "sul",
+    "sull",
+    "sulla",
+    "suo",
+    "suoi",
+    "ti",
+    "tra",
+    "tu",
+    "tutti",
+    "tutto",
+    "un",
+    "una",
+    "uno",
+    "vi",
+    "voi",
+    "stato",
+    "stata",
+    "essere",
+    "fare",
+    "anno",
+    "oggi",
+    "ogni",
+    "comune",
+    "comunale",
+    "ufficio",
+    "servizio",
+    "sito",
+    "pubblico",
+    "pubblica",
+    "cittadini",
+    "cittadinanza",
+];
+
+/// Whether a literal, once its spaces are trimmed, is a frequent word or a fragment short
+/// enough to be found in many words.
+fn frequent(literal: &str) -> bool {
+    let core = literal.trim_matches(|c: char| !c.is_ascii_alphanumeric());
+    core.len() <= 3 || FREQUENT.contains(&core)
+}
+
+/// Better sets first: fewer frequent members, then the longest shortest member, then fewer
+/// members.
+fn quality(set: &[String]) -> (std::cmp::Reverse<usize>, usize, std::cmp::Reverse<usize>) {
+    let runs = || set.iter().map(|s| longest_ascii_run(s));
+    let weak = runs().filter(|r| frequent(r) && !rare(r)).count();
+    let min = runs().map(|r| r.len()).min().unwrap_or(0);
+    (std::cmp::Reverse(weak), min, std::cmp::Reverse(set.len()))
 }
 
 fn usable(set: &Option<Vec<String>>) -> Option<&Vec<String>> {
@@ -287,14 +422,14 @@ fn walk(h: &Hir) -> Info {
             let mut req: Option<Vec<String>> = Some(Vec::new());
             for i in &infos {
                 exact = match (exact, &i.exact) {
-                    (Some(mut a), Some(b)) if a.len() + b.len() <= MAX_SET => {
+                    (Some(mut a), Some(b)) if a.len() + b.len() <= MAX_ALTERNATION => {
                         a.extend(b.iter().cloned());
                         Some(a)
                     }
                     _ => None,
                 };
                 req = match (req, best(i)) {
-                    (Some(mut a), Some(b)) if a.len() + b.len() <= MAX_SET => {
+                    (Some(mut a), Some(b)) if a.len() + b.len() <= MAX_ALTERNATION => {
                         a.extend(b);
                         Some(a)
                     }
@@ -344,6 +479,20 @@ mod tests {
             ["la sua pratica e ferma", "la sua pratica resta ferma"]
         );
         assert_eq!(lits(r"(?i)sostenete\s+la").unwrap(), ["sostenete"]);
+    }
+
+    #[test]
+    fn rare_words_gate_rather_than_frequent_ones() {
+        // "io", "come", "sono" are in most Italian posts: the job title is the better gate.
+        assert_eq!(
+            lits(r"(?:io|come|sono) (?:bibliotecario|archivista|assistente(?: sociale)?)").unwrap(),
+            ["archivista", "assistente", "bibliotecario"]
+        );
+        // A longer literal that contains a shorter one of the same set adds nothing.
+        assert_eq!(
+            lits(r"(?:vigile|vigile urbano|agente)").unwrap(),
+            ["agente", "vigile"]
+        );
     }
 
     #[test]
