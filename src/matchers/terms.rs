@@ -62,10 +62,9 @@ impl TermSetBuilder {
     }
 
     pub fn build(self) -> Result<TermSet> {
-        let hasher = WordHasher::default();
-        let mut by_first: WordIndex<FirstWord> = WordIndex::default();
-        let mut by_pair: WordIndex<Vec<usize>> = WordIndex::default();
-        let mut stems: WordIndex<Vec<usize>> = WordIndex::default();
+        let mut by_first: FastMap<Box<str>, FirstWord> = FastMap::default();
+        let mut by_pair: FastMap<Box<str>, Vec<usize>> = FastMap::default();
+        let mut stems: FastMap<Box<str>, Vec<usize>> = FastMap::default();
         let mut short_stems = Vec::new();
         for (id, words) in self.words.iter().enumerate() {
             let first = words.split(' ').next().unwrap_or("");
@@ -82,18 +81,15 @@ impl TermSetBuilder {
                 None if !single && uses.iter().all(|u| !u.stem) => Some(words.as_str()),
                 None => None,
             };
-            let first_hash = hasher.word(first);
             if let Some(pair) = pair {
-                let second = pair.get(first.len() + 1..).unwrap_or("");
-                let hash = WordHasher::pair(first_hash, hasher.word(second));
-                by_pair.entry(hash, pair).push(id);
-                by_first.entry(first_hash, first).phrases = true;
+                by_pair.entry(pair.into()).or_default().push(id);
+                by_first.entry(first.into()).or_default().phrases = true;
             } else if uses.iter().any(|u| !u.stem) || !single {
-                by_first.entry(first_hash, first).terms.push(id);
+                by_first.entry(first.into()).or_default().terms.push(id);
             }
             if single && uses.iter().any(|u| u.stem) {
                 match stem_key(first) {
-                    Some(key) => stems.entry(hasher.word(key), key).push(id),
+                    Some(key) => stems.entry(key.into()).or_default().push(id),
                     None => short_stems.push(id),
                 }
             }
@@ -101,7 +97,6 @@ impl TermSetBuilder {
         Ok(TermSet {
             words: self.words,
             uses: self.uses,
-            hasher,
             by_first,
             by_pair,
             stems,
@@ -110,84 +105,7 @@ impl TermSetBuilder {
     }
 }
 
-/// Hashes the words of the view once each: the same hash finds a word, and combined with
-/// the next word's, the phrase the two start.
-#[derive(Default)]
-struct WordHasher(foldhash::fast::RandomState);
-
-impl WordHasher {
-    fn word(&self, word: &str) -> u64 {
-        use std::hash::BuildHasher;
-        self.0.hash_one(word.as_bytes())
-    }
-
-    fn pair(first: u64, second: u64) -> u64 {
-        // Not symmetric, so "di la" and "la di" differ; the key comparison settles the rest.
-        (first.rotate_left(23) ^ second).wrapping_mul(0x9E37_79B9_7F4A_7C15)
-    }
-}
-
-/// A map from a word (or a pair of words, or a stem's first letters) to a value, looked up
-/// with a hash the caller computed. Written on `hashbrown::HashTable` rather than a
-/// `HashMap` because a map hashes every key again at each lookup and keeps each key in an
-/// allocation of its own; here the keys sit in one string, next to each other, and their
-/// full hash is compared before their bytes.
-struct WordIndex<V> {
-    table: hashbrown::HashTable<u32>,
-    keys: String,
-    entries: Vec<(u64, u32, u32, V)>,
-}
-
-impl<V> Default for WordIndex<V> {
-    fn default() -> Self {
-        WordIndex {
-            table: hashbrown::HashTable::new(),
-            keys: String::new(),
-            entries: Vec::new(),
-        }
-    }
-}
-
-impl<V: Default> WordIndex<V> {
-    fn key(&self, entry: usize) -> &str {
-        let (_, s, e, _) = &self.entries[entry];
-        self.keys.get(*s as usize..*e as usize).unwrap_or("")
-    }
-
-    fn get(&self, hash: u64, key: &str) -> Option<&V> {
-        let entries = &self.entries;
-        let at = self.table.find(hash, |&i| {
-            let (h, s, e, _) = &entries[i as usize];
-            *h == hash && self.keys.as_bytes().get(*s as usize..*e as usize) == Some(key.as_bytes())
-        })?;
-        entries.get(*at as usize).map(|e| &e.3)
-    }
-
-    fn entry(&mut self, hash: u64, key: &str) -> &mut V {
-        let found = self
-            .table
-            .find(hash, |&i| {
-                let i = i as usize;
-                self.entries[i].0 == hash && self.key(i) == key
-            })
-            .copied();
-        let i = match found {
-            Some(i) => i as usize,
-            None => {
-                let i = self.entries.len();
-                let start = self.keys.len() as u32;
-                self.keys.push_str(key);
-                self.entries
-                    .push((hash, start, self.keys.len() as u32, V::default()));
-                let entries = &self.entries;
-                self.table
-                    .insert_unique(hash, i as u32, |&j| entries[j as usize].0);
-                i
-            }
-        };
-        &mut self.entries[i].3
-    }
-}
+type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
 /// What starts with one word.
 #[derive(Default)]
@@ -201,11 +119,6 @@ struct FirstWord {
 /// Stems are bucketed by their first three characters; shorter ones are few and checked on
 /// every word.
 fn stem_key(word: &str) -> Option<&str> {
-    if let Some(head) = word.as_bytes().get(..3)
-        && head.is_ascii()
-    {
-        return word.get(..3);
-    }
     word.char_indices()
         .nth(3)
         .map(|(i, _)| &word[..i])
@@ -220,10 +133,9 @@ fn stem_key(word: &str) -> Option<&str> {
 pub struct TermSet {
     words: Vec<String>,
     uses: Vec<Vec<TermUse>>,
-    hasher: WordHasher,
-    by_first: WordIndex<FirstWord>,
-    by_pair: WordIndex<Vec<usize>>,
-    stems: WordIndex<Vec<usize>>,
+    by_first: FastMap<Box<str>, FirstWord>,
+    by_pair: FastMap<Box<str>, Vec<usize>>,
+    stems: FastMap<Box<str>, Vec<usize>>,
     short_stems: Vec<usize>,
 }
 
@@ -239,32 +151,23 @@ impl TermSet {
         let text = view.text.as_str();
         let tokens = &view.tokens;
         let starts = tokens.iter().enumerate().flat_map(|(k, t)| {
-            let next = tokens.get(k + 1);
+            let next_end = tokens.get(k + 1).map(|n| n.norm_end);
             std::iter::once(t.norm_start)
                 .chain(t.alt_start)
-                .map(move |s| (s, t.norm_end, next))
+                .map(move |s| (s, t.norm_end, next_end))
         });
-        // The hash of the next word, computed for a phrase, serves again at that word.
-        let mut next_hash: Option<(usize, u64)> = None;
-        for (pos, word_end, next) in starts {
+        for (pos, word_end, next_end) in starts {
             let Some(word) = text.get(pos..word_end) else {
                 continue;
             };
             let rest = &text[pos..];
-            let hash = match next_hash {
-                Some((at, h)) if at == pos => h,
-                _ => self.hasher.word(word),
-            };
-            if let Some(first) = self.by_first.get(hash, word) {
-                let phrases = match next {
-                    Some(n) if first.phrases => {
-                        let second = text.get(n.norm_start..n.norm_end).unwrap_or("");
-                        let second_hash = self.hasher.word(second);
-                        next_hash = Some((n.norm_start, second_hash));
-                        text.get(pos..n.norm_end)
-                            .and_then(|p| self.by_pair.get(WordHasher::pair(hash, second_hash), p))
-                    }
-                    _ => None,
+            if let Some(first) = self.by_first.get(word) {
+                let phrases = if first.phrases {
+                    next_end
+                        .and_then(|n| text.get(pos..n))
+                        .and_then(|p| self.by_pair.get(p))
+                } else {
+                    None
                 };
                 for &id in first.terms.iter().chain(phrases.into_iter().flatten()) {
                     let w = self.words[id].as_str();
@@ -292,14 +195,7 @@ impl TermSet {
                     }
                 }
             }
-            let bucket = stem_key(word).and_then(|k| {
-                let h = if k.len() == word.len() {
-                    hash
-                } else {
-                    self.hasher.word(k)
-                };
-                self.stems.get(h, k)
-            });
+            let bucket = stem_key(word).and_then(|k| self.stems.get(k));
             for &id in bucket.into_iter().flatten().chain(&self.short_stems) {
                 if !word.starts_with(self.words[id].as_str()) {
                     continue;
@@ -518,45 +414,6 @@ pub fn evasion_form(words: &str) -> String {
 mod tests {
     use super::*;
     use crate::text::{evasion_view, word_view};
-
-    #[test]
-    fn word_index_compares_keys_not_only_hashes() {
-        let mut index: WordIndex<Vec<usize>> = WordIndex::default();
-        // One hash for two keys, as a collision would give.
-        index.entry(7, "rosso").push(1);
-        index.entry(7, "verde").push(2);
-        index.entry(7, "rosso").push(3);
-        assert_eq!(index.get(7, "rosso"), Some(&vec![1, 3]));
-        assert_eq!(index.get(7, "verde"), Some(&vec![2]));
-        assert_eq!(index.get(7, "blu"), None);
-        assert_eq!(index.get(8, "rosso"), None);
-    }
-
-    #[test]
-    fn phrases_are_found_through_the_hash_of_their_two_words() {
-        let mut b = TermSetBuilder::default();
-        b.add("di la dal fiume", false, Owner::Match(0));
-        b.add("la dal", false, Owner::Match(1));
-        b.add("fium", true, Owner::Match(2));
-        let set = b.build().unwrap();
-        let view = word_view("Andò di là dal fiume, la dal fiumiciattolo.");
-        let mut out = Vec::new();
-        set.find(&view, |_, _| true, &mut out);
-        let found: Vec<(&str, Owner)> = out
-            .iter()
-            .map(|h| (&view.text[h.norm_start..h.norm_end], h.owner))
-            .collect();
-        assert_eq!(
-            found,
-            [
-                ("di la dal fiume", Owner::Match(0)),
-                ("la dal", Owner::Match(1)),
-                ("fiume", Owner::Match(2)),
-                ("la dal", Owner::Match(1)),
-                ("fiumiciattolo", Owner::Match(2)),
-            ]
-        );
-    }
 
     #[test]
     fn overlapping_terms_and_stems() {
