@@ -116,6 +116,15 @@ pub fn fold(s: &str) -> String {
 
 /// Folds a term into the word-view form: folded words joined by one space.
 pub fn fold_words(s: &str) -> String {
+    // Most terms of a large lexicon are already in this form: a user pack of 10,000 terms
+    // spent a fifth of its start-up here.
+    let bytes = s.as_bytes();
+    let plain = bytes
+        .iter()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b' ');
+    if plain && !s.starts_with(' ') && !s.ends_with(' ') && !s.contains("  ") {
+        return s.to_string();
+    }
     let folded = if s.is_ascii() {
         s.to_ascii_lowercase()
     } else {
@@ -164,5 +173,21 @@ mod tests {
             assert_eq!(accented_latin(c).map(String::from), Some(decomposed), "{c}");
         }
         assert_eq!(fold("Perché Sì"), "perche si");
+    }
+
+    #[test]
+    fn terms_fold_to_words_joined_by_one_space() {
+        for (term, words) in [
+            ("ufficio tecnico", "ufficio tecnico"),
+            ("covid19", "covid19"),
+            (" ufficio  tecnico ", "ufficio tecnico"),
+            ("Ufficio Tecnico", "ufficio tecnico"),
+            ("l'ufficio", "l ufficio"),
+            ("perché sì", "perche si"),
+            ("", ""),
+            ("   ", ""),
+        ] {
+            assert_eq!(fold_words(term), words, "{term:?}");
+        }
     }
 }

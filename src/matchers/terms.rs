@@ -38,7 +38,7 @@ pub struct TermHit {
 /// Collects terms, then builds the index.
 #[derive(Default)]
 pub struct TermSetBuilder {
-    ids: HashMap<String, usize>,
+    ids: FastMap<String, usize>,
     words: Vec<String>,
     uses: Vec<Vec<TermUse>>,
 }
