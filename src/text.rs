@@ -390,9 +390,13 @@ pub struct MaskedWord {
 /// never turns into another word (`pene`).
 pub fn evasion_view(text: &str) -> (View, Vec<MaskedWord>) {
     let raws = raw_tokens(text);
+    // Sized once: growing these a push at a time was most of the allocations of a large run.
     let mut view = View {
         per_byte: true,
-        ..View::default()
+        text: String::with_capacity(text.len()),
+        orig_start: Vec::with_capacity(text.len()),
+        orig_end: Vec::with_capacity(text.len()),
+        tokens: Vec::with_capacity(raws.len()),
     };
     let mut masked = Vec::new();
     let mut i = 0;
@@ -733,7 +737,7 @@ fn has_run(s: &str, n: usize) -> bool {
 /// Splits text into runs of letters, digits, leet symbols and masks, trimming symbols at the
 /// edges (a final `!` is punctuation, not an `i`).
 fn raw_tokens(text: &str) -> Vec<RawToken> {
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(text.len() / 5);
     let mut cur: Option<RawToken> = None;
     let mut folded = String::new();
     let flush = |cur: &mut Option<RawToken>, out: &mut Vec<RawToken>| {
@@ -756,17 +760,29 @@ fn raw_tokens(text: &str) -> Vec<RawToken> {
             continue;
         }
         folded.clear();
-        let homo = fold_char(c, &mut folded);
-        let keep = !folded.is_empty()
-            && folded
-                .chars()
-                .all(|f| f.is_alphanumeric() || leet(f).is_some() || is_mask(f));
+        // ASCII folds to itself in lower case: the general path (a string and a Unicode
+        // test per character) is for the rest.
+        let (homo, keep) = if c.is_ascii() {
+            let l = c.to_ascii_lowercase();
+            folded.push(l);
+            (
+                false,
+                l.is_ascii_alphanumeric() || leet(l).is_some() || is_mask(l),
+            )
+        } else {
+            let homo = fold_char(c, &mut folded);
+            let keep = !folded.is_empty()
+                && folded
+                    .chars()
+                    .all(|f| f.is_alphanumeric() || leet(f).is_some() || is_mask(f));
+            (homo, keep)
+        };
         if keep {
-            let t = cur.get_or_insert(RawToken {
+            let t = cur.get_or_insert_with(|| RawToken {
                 start: i,
                 end,
-                chars: Vec::new(),
-                spans: Vec::new(),
+                chars: Vec::with_capacity(12),
+                spans: Vec::with_capacity(12),
                 homoglyph: false,
             });
             for f in folded.chars() {
