@@ -119,6 +119,12 @@ struct FirstWord {
 /// Stems are bucketed by their first three characters; shorter ones are few and checked on
 /// every word.
 fn stem_key(word: &str) -> Option<&str> {
+    // Called on every word of a large input: most are ASCII, and their key is three bytes.
+    if let Some(head) = word.as_bytes().get(..3)
+        && head.is_ascii()
+    {
+        return word.get(..3);
+    }
     word.char_indices()
         .nth(3)
         .map(|(i, _)| &word[..i])
@@ -435,6 +441,17 @@ mod tests {
         assert!(got.contains(&(Owner::Match(2), "stronzone")));
         assert!(got.contains(&(Owner::Match(2), "stronz")));
         assert!(got.contains(&(Owner::Condition(0, 0), "di")));
+    }
+
+    #[test]
+    fn stems_are_keyed_by_their_first_three_characters() {
+        assert_eq!(stem_key("comunale"), Some("com"));
+        assert_eq!(stem_key("città"), Some("cit"));
+        assert_eq!(stem_key("però"), Some("per"));
+        assert_eq!(stem_key("èra"), Some("èra"));
+        assert_eq!(stem_key("àèìò"), Some("àèì"));
+        assert_eq!(stem_key("da"), None);
+        assert_eq!(stem_key("dà"), None);
     }
 
     #[test]
