@@ -14,7 +14,7 @@ use crate::rules::{
     Category, ConditionDef, LoadedRule, MetricDef, OneOrMany, Profile, Role, RuleSet, Scope,
     Severity, ViewKind, Within,
 };
-use crate::text::{View, evasion_view, may_evade, word_view_into};
+use crate::text::{View, evasion_view, may_evade_with, word_view_into};
 use crate::validators::{self, Validator};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use anyhow::{Result, anyhow, bail};
@@ -692,7 +692,7 @@ impl Engine {
         record_terms(words, &locate, term_hits, &mut scratch.rules, |_| true);
 
         if let Some(ev_table) = &self.evasion
-            && may_evade(text)
+            && may_evade_with(text, words)
         {
             let (ev, masked) = evasion_view(text);
             let ev_hits = &mut scratch.term_hits;

@@ -107,6 +107,10 @@ pub struct View {
     /// tables (eight bytes written per byte of text) are left empty; the evasion view joins
     /// spaced letters, each with its own range, and needs them.
     per_byte: bool,
+    /// Set by [`word_view_into`] when the text holds a character that [`may_evade`] cannot
+    /// judge from the words alone (a leet symbol inside a token, a mask, another script, an
+    /// invisible character): see [`may_evade_with`].
+    unusual: bool,
     orig_start: Vec<u32>,
     orig_end: Vec<u32>,
     pub tokens: Vec<Token>,
@@ -277,6 +281,7 @@ pub fn word_view_into(text: &str, view: &mut View) {
     view.orig_end.clear();
     view.tokens.clear();
     view.per_byte = false;
+    view.unusual = false;
     view.text.reserve(text.len());
     view.tokens.reserve(text.len() / 6);
     let bytes = text.as_bytes();
@@ -321,6 +326,13 @@ pub fn word_view_into(text: &str, view: &mut View) {
                 orig_end = run;
                 i = run;
             } else {
+                if !view.unusual {
+                    view.unusual = match PLAIN_CLASSES[b as usize] {
+                        BAIL => true,
+                        LEET => open.is_some() && !trailing_symbols(bytes, i),
+                        _ => false,
+                    };
+                }
                 finish(view, &mut open, orig_end);
                 i += 1;
             }
@@ -330,6 +342,9 @@ pub fn word_view_into(text: &str, view: &mut View) {
             break;
         };
         let end = i + c.len_utf8();
+        if accented_latin(c).is_none() && !plain_separator(c) {
+            view.unusual = true;
+        }
         if is_invisible(c) || is_combining_mark(c) {
             // Transparent: a zero-width space or a loose accent belongs to the word around it.
             if open.is_some() {
@@ -405,6 +420,7 @@ pub fn evasion_view(text: &str) -> (View, Vec<MaskedWord>) {
     // Sized once: growing these a push at a time was most of the allocations of a large run.
     let mut view = View {
         per_byte: true,
+        unusual: false,
         text: String::with_capacity(text.len()),
         orig_start: Vec::with_capacity(text.len()),
         orig_end: Vec::with_capacity(text.len()),
@@ -566,6 +582,72 @@ impl RunProbe {
 pub fn may_evade(text: &str) -> bool {
     plain_may_evade(text).unwrap_or_else(|| probe_may_evade(text))
 }
+
+/// [`may_evade`] for a text whose word view is at hand: in the common case (no character
+/// the words cannot show) it reads the tokens of the view instead of the text again, which
+/// was one pass over every paragraph of a large file. Same answer (a test checks it).
+pub fn may_evade_with(text: &str, words: &View) -> bool {
+    if words.unusual {
+        return may_evade(text);
+    }
+    let bytes = words.text.as_bytes();
+    let mut singles = 0;
+    for t in &words.tokens {
+        let Some(w) = bytes.get(t.norm_start..t.norm_end) else {
+            return may_evade(text);
+        };
+        // One pass over the token: its letters, and three equal letters in a row
+        // ("ciaooo"); a digit breaks a run, as in the tokeniser.
+        let (mut letters, mut last, mut repeats) = (0, 0u8, 0);
+        for &b in w {
+            if !b.is_ascii_alphabetic() {
+                last = 0;
+                continue;
+            }
+            letters += 1;
+            if b == last {
+                repeats += 1;
+                if repeats >= 3 {
+                    return true;
+                }
+            } else {
+                last = b;
+                repeats = 1;
+            }
+        }
+        if letters > 0 && letters < w.len() {
+            // Letters and digits in one token: "c4zz0", "ESTATE20".
+            return true;
+        }
+        if w.len() == 1 && letters == 1 {
+            singles += 1;
+            if singles >= 3 {
+                return true;
+            }
+        } else {
+            singles = 0;
+        }
+    }
+    false
+}
+
+/// Byte classes of the evasion fast paths.
+const LEET: u8 = 1;
+/// A mask (`*`, `#`, `%`) or `$`.
+const BAIL: u8 = 2;
+
+static PLAIN_CLASSES: [u8; 256] = {
+    let mut table = [0; 256];
+    table[b'!' as usize] = LEET;
+    table[b'|' as usize] = LEET;
+    table[b'@' as usize] = LEET;
+    table[b'+' as usize] = LEET;
+    table[b'*' as usize] = BAIL;
+    table[b'#' as usize] = BAIL;
+    table[b'%' as usize] = BAIL;
+    table[b'$' as usize] = BAIL;
+    table
+};
 
 /// Punctuation and spaces outside ASCII that fold to nothing the evasion tokeniser keeps.
 fn plain_separator(c: char) -> bool {
@@ -923,6 +1005,54 @@ pub fn region_of(starts: &[usize], byte: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn may_evade_with_the_word_view_agrees_with_may_evade() {
+        let alphabet: Vec<char> = "aab ez019!|@+*#%$.,'\n àèÈ’«»°ÀЖα\u{200B}e\u{301}§€\u{A0}_-æ٣"
+            .chars()
+            .collect();
+        let mut seed = 0x2545f4914f6cdd1du64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        // The second alphabet has only what the word view judges by itself.
+        let plain: Vec<char> = "aab ez019!.,'\n àèÈ’«»°À\u{A0}_-".chars().collect();
+        let (mut judged_by_words, mut yes) = (0, 0);
+        for round in 0..200_000 {
+            let alphabet = if round % 2 == 0 { &alphabet } else { &plain };
+            let len = next() % 16;
+            let t: String = (0..len)
+                .map(|_| alphabet[(next() % alphabet.len() as u64) as usize])
+                .collect();
+            let view = word_view(&t);
+            let answer = may_evade_with(&t, &view);
+            assert_eq!(answer, may_evade(&t), "{t:?}");
+            judged_by_words += usize::from(!view.unusual);
+            yes += usize::from(answer && !view.unusual);
+        }
+        // Both answers occur often on the words-only path, so the agreement means something.
+        assert!(
+            judged_by_words > 80_000 && yes > 10_000,
+            "{judged_by_words} {yes}"
+        );
+        for t in [
+            "",
+            "Vi aspettiamo numerosi!",
+            "che c4zz0",
+            "e c a z z o",
+            "ciaooo",
+            "Perché è così: «sì» — l’ufficio",
+            "ESTATE20",
+            "c!ao",
+            "i d i o t a",
+            "111 222",
+        ] {
+            assert_eq!(may_evade_with(t, &word_view(t)), may_evade(t), "{t:?}");
+        }
+    }
 
     #[test]
     fn columns_count_scalar_values_and_ignore_crlf() {
