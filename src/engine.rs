@@ -185,8 +185,11 @@ type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
 #[derive(Default)]
 struct GateBuilder {
-    raw: FastMap<String, Vec<usize>>,
-    words: FastMap<String, Vec<usize>>,
+    /// Literal → regexes it opens, in the order the rules first use them (sorting them,
+    /// for a stable order, showed in the start-up profile), with an index to find them.
+    raw: Vec<(String, Vec<usize>)>,
+    words: Vec<(String, Vec<usize>)>,
+    literal_index: FastMap<(String, ViewKind), usize>,
     needs: Vec<(bool, usize)>,
     sources: Vec<Arc<LazyRegex>>,
     /// One compiled regex per distinct pattern: many rules share context patterns (a
@@ -226,23 +229,34 @@ impl GateBuilder {
             return;
         };
         self.needs.push((!req.literals.is_empty(), req.min_digits));
-        let map = match re.view {
+        let list = match re.view {
             ViewKind::Raw => &mut self.raw,
             ViewKind::Words => &mut self.words,
         };
         for l in req.literals {
-            map.entry(l).or_default().push(id);
+            let next = list.len();
+            let at = *self.literal_index.entry((l, re.view)).or_insert(next);
+            if at == next {
+                list.push((String::new(), Vec::new()));
+            }
+            list[at].1.push(id);
         }
     }
 
-    fn build(self) -> LiteralGate {
-        let mut raw: Vec<(String, Vec<usize>)> = self.raw.into_iter().collect();
-        let mut words: Vec<(String, Vec<usize>)> = self.words.into_iter().collect();
-        raw.sort();
-        words.sort();
+    fn build(mut self) -> LiteralGate {
+        // The literals themselves, kept once in the index while the lists were built.
+        for ((literal, view), at) in self.literal_index.drain() {
+            let list = match view {
+                ViewKind::Raw => &mut self.raw,
+                ViewKind::Words => &mut self.words,
+            };
+            if let Some(slot) = list.get_mut(at) {
+                slot.0 = literal;
+            }
+        }
         LiteralGate {
-            raw,
-            words,
+            raw: self.raw,
+            words: self.words,
             needs: self.needs,
             sources: self.sources,
             raw_ac: OnceLock::new(),
