@@ -218,15 +218,46 @@ pub fn read(input: &Input) -> Result<Content> {
             if len > MAX_INPUT_BYTES {
                 return Err(too_large(&name, MAX_INPUT_BYTES));
             }
-            read_capped(
-                file,
-                &name,
-                usize::try_from(len).unwrap_or(0),
-                MAX_INPUT_BYTES,
-            )?
+            let hint = usize::try_from(len).unwrap_or(0);
+            match read_in_halves(&file, hint) {
+                Some(bytes) => bytes,
+                None => read_capped(file, &name, hint, MAX_INPUT_BYTES)?,
+            }
         }
     };
     Ok(decode(bytes))
+}
+
+/// Files at least this large are read by two threads, a half each.
+const SPLIT_READ: usize = 16 * 1024 * 1024;
+
+/// Reads a large regular file by halves on two threads: copying 100 MB from the page cache
+/// (and faulting in the buffer) took a tenth of a second on one core while the other
+/// waited. `None` when the file is small, not a plain file at that size any more (it
+/// shrank or grew while read), or a read fails: the caller then reads it the usual way,
+/// which reports errors.
+#[cfg(unix)]
+fn read_in_halves(file: &std::fs::File, len: usize) -> Option<Vec<u8>> {
+    use std::os::unix::fs::FileExt;
+    if len < SPLIT_READ {
+        return None;
+    }
+    let mut buf = vec![0u8; len];
+    let mid = len / 2;
+    let (first, second) = buf.split_at_mut(mid);
+    let (a, b) = std::thread::scope(|s| {
+        let other = s.spawn(|| file.read_exact_at(second, mid as u64));
+        (file.read_exact_at(first, 0), other.join())
+    });
+    let grew = file
+        .read_at(&mut [0u8; 1], len as u64)
+        .map_or(true, |n| n > 0);
+    (a.is_ok() && matches!(b, Ok(Ok(()))) && !grew).then_some(buf)
+}
+
+#[cfg(not(unix))]
+fn read_in_halves(_file: &std::fs::File, _len: usize) -> Option<Vec<u8>> {
+    None
 }
 
 /// UTF-8; UTF-16 with a byte-order mark (what Windows Notepad calls "Unicode"), or
@@ -270,6 +301,27 @@ pub fn decode(bytes: Vec<u8>) -> Content {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn large_files_read_by_halves_come_back_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("grande.txt");
+        // Not a multiple of anything, with a two-byte letter across the middle.
+        let mut text = "abcdè".repeat(SPLIT_READ / 6 + 7);
+        text.push_str("fine");
+        std::fs::write(&path, &text).unwrap();
+        match read(&Input::File(path)).unwrap() {
+            Content::Text {
+                text: read,
+                warning,
+            } => {
+                assert!(warning.is_none());
+                assert_eq!(read.len(), text.len());
+                assert!(read == text);
+            }
+            _ => panic!("not read as text"),
+        }
+    }
 
     #[test]
     fn legacy_bytes_decode_with_a_warning() {
