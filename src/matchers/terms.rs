@@ -45,6 +45,15 @@ pub struct TermSetBuilder {
 
 impl TermSetBuilder {
     pub fn add(&mut self, words: &str, stem: bool, owner: Owner) {
+        // A builder made by `from_sorted` has no map yet.
+        if self.ids.len() != self.words.len() {
+            self.ids = self
+                .words
+                .iter()
+                .enumerate()
+                .map(|(i, w)| (w.clone(), i))
+                .collect();
+        }
         let next = self.uses.len();
         let id = *self.ids.entry(words.to_string()).or_insert(next);
         if id == next {
@@ -59,6 +68,24 @@ impl TermSetBuilder {
 
     pub fn is_empty(&self) -> bool {
         self.uses.is_empty()
+    }
+
+    /// A builder holding `terms`, which are sorted by their words: a term equal to the one
+    /// before it adds its use to that one.
+    pub fn from_sorted(terms: &[(&str, bool, Owner)]) -> Self {
+        let mut b = TermSetBuilder::default();
+        for &(words, stem, owner) in terms {
+            if b.words.last().is_none_or(|last| last != words) {
+                b.words.push(words.to_string());
+                b.uses.push(Vec::new());
+            }
+            if let Some(uses) = b.uses.last_mut()
+                && !uses.iter().any(|u| u.owner == owner && u.stem == stem)
+            {
+                uses.push(TermUse { owner, stem });
+            }
+        }
+        b
     }
 
     pub fn build(self) -> Result<TermSet> {
@@ -286,16 +313,20 @@ impl TermTable {
     pub fn full(&self) -> Result<&TermSet> {
         self.full
             .get_or_init(|| {
-                let mut b = TermSetBuilder::default();
-                for (w, stem, o) in self.static_terms.iter() {
-                    if let Some(owner) = self.owner(o) {
-                        b.add(w, stem, owner);
-                    }
-                }
-                for (w, stem, owner) in &self.dynamic {
-                    b.add(w, *stem, *owner);
-                }
-                b.build().map_err(|e| format!("{e:#}"))
+                // Both lists are sorted by words: merged, equal terms sit next to each other
+                // and need no map to be found again (hashing 20,000 terms of a large pack
+                // was a fifth of its start-up).
+                let mut all: Vec<(&str, bool, Owner)> = self
+                    .static_terms
+                    .iter()
+                    .filter_map(|(w, stem, o)| self.owner(o).map(|owner| (w, stem, owner)))
+                    .chain(self.dynamic.iter().map(|(w, s, o)| (w.as_str(), *s, *o)))
+                    .collect();
+                // Stable, and quick on two sorted runs.
+                all.sort_by(|a, b| a.0.cmp(b.0));
+                TermSetBuilder::from_sorted(&all)
+                    .build()
+                    .map_err(|e| format!("{e:#}"))
             })
             .as_ref()
             .map_err(|e| anyhow!("{e}"))
@@ -441,6 +472,38 @@ mod tests {
         assert!(got.contains(&(Owner::Match(2), "stronzone")));
         assert!(got.contains(&(Owner::Match(2), "stronz")));
         assert!(got.contains(&(Owner::Condition(0, 0), "di")));
+    }
+
+    #[test]
+    fn a_sorted_builder_merges_equal_terms_and_still_takes_more() {
+        let sorted = [
+            ("cretino", false, Owner::Match(0)),
+            ("cretino", false, Owner::Match(1)),
+            ("cretino", false, Owner::Match(1)),
+            ("idiot", true, Owner::Match(0)),
+        ];
+        let mut b = TermSetBuilder::from_sorted(&sorted);
+        b.add("cretino", true, Owner::Match(2));
+        b.add("scemo", false, Owner::Match(2));
+        let set = b.build().unwrap();
+        let view = word_view("Che cretino, che idiota, che scemo");
+        let mut out = Vec::new();
+        set.find(&view, |_, _| true, &mut out);
+        let mut found: Vec<(&str, Owner)> = out
+            .iter()
+            .map(|h| (&view.text[h.norm_start..h.norm_end], h.owner))
+            .collect();
+        found.sort_by_key(|f| (f.0, format!("{:?}", f.1)));
+        assert_eq!(
+            found,
+            [
+                ("cretino", Owner::Match(0)),
+                ("cretino", Owner::Match(1)),
+                ("cretino", Owner::Match(2)),
+                ("idiota", Owner::Match(0)),
+                ("scemo", Owner::Match(2)),
+            ]
+        );
     }
 
     #[test]
