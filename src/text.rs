@@ -371,7 +371,7 @@ pub fn word_view_into(text: &str, view: &mut View) {
 }
 
 /// Digits and symbols read as letters in leetspeak.
-fn leet(c: char) -> Option<char> {
+const fn leet(c: char) -> Option<char> {
     Some(match c {
         '0' => 'o',
         '1' | '!' | '|' => 'i',
@@ -386,7 +386,7 @@ fn leet(c: char) -> Option<char> {
 }
 
 /// Characters that hide a letter: `c***o`, `m#rda`.
-pub fn is_mask(c: char) -> bool {
+pub const fn is_mask(c: char) -> bool {
     matches!(c, '*' | '#' | '%' | '§')
 }
 
@@ -631,21 +631,27 @@ pub fn may_evade_with(text: &str, words: &View) -> bool {
     false
 }
 
-/// Byte classes of the evasion fast paths.
+/// Byte classes of the evasion fast paths, for ASCII punctuation.
+/// `!`, `|`, `@`, `+`: a letter in leetspeak, or punctuation at the edge of a token.
 const LEET: u8 = 1;
-/// A mask (`*`, `#`, `%`) or `$`.
+/// A mask (`*`, `#`, `%`) or `$`: the full probe decides.
 const BAIL: u8 = 2;
 
+/// Derived from [`leet`] and [`is_mask`], so the fast paths cannot drift from them.
 static PLAIN_CLASSES: [u8; 256] = {
     let mut table = [0; 256];
-    table[b'!' as usize] = LEET;
-    table[b'|' as usize] = LEET;
-    table[b'@' as usize] = LEET;
-    table[b'+' as usize] = LEET;
-    table[b'*' as usize] = BAIL;
-    table[b'#' as usize] = BAIL;
-    table[b'%' as usize] = BAIL;
-    table[b'$' as usize] = BAIL;
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8 as char;
+        if !c.is_ascii_alphanumeric() {
+            if is_mask(c) || c == '$' {
+                table[b] = BAIL;
+            } else if leet(c).is_some() {
+                table[b] = LEET;
+            }
+        }
+        b += 1;
+    }
     table
 };
 
@@ -679,15 +685,15 @@ fn plain_may_evade(text: &str) -> Option<bool> {
                 len += 1;
                 i += 1;
                 continue;
-            } else if is_mask(b as char) || b == b'$' {
-                return None;
-            } else if leet(b as char).is_some() && len > 0 && !trailing_symbols(bytes, i) {
-                // `!`, `|`, `@`, `+`: leading ones are dropped by the tokeniser, trailing
-                // ones are punctuation ("numerosi!"); only between characters of a token
-                // can they stand for a letter, and the full probe decides then.
-                return None;
             } else {
-                (None, 1)
+                match PLAIN_CLASSES[b as usize] {
+                    BAIL => return None,
+                    // Leading leet symbols are dropped by the tokeniser, trailing ones are
+                    // punctuation ("numerosi!"); only between characters of a token can they
+                    // stand for a letter, and the full probe decides then.
+                    LEET if len > 0 && !trailing_symbols(bytes, i) => return None,
+                    _ => (None, 1),
+                }
             }
         } else {
             let c = text.get(i..)?.chars().next()?;

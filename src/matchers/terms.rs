@@ -37,69 +37,50 @@ pub struct TermHit {
 
 /// Collects terms, then builds the index.
 #[derive(Default)]
-pub struct TermSetBuilder {
-    ids: FastMap<String, usize>,
-    words: Vec<String>,
-    uses: Vec<Vec<TermUse>>,
+pub struct TermSetBuilder<'a> {
+    terms: Vec<(&'a str, bool, Owner)>,
 }
 
-impl TermSetBuilder {
-    pub fn add(&mut self, words: &str, stem: bool, owner: Owner) {
-        // A builder made by `from_sorted` has no map yet.
-        if self.ids.len() != self.words.len() {
-            self.ids = self
-                .words
-                .iter()
-                .enumerate()
-                .map(|(i, w)| (w.clone(), i))
-                .collect();
-        }
-        let next = self.uses.len();
-        let id = *self.ids.entry(words.to_string()).or_insert(next);
-        if id == next {
-            self.uses.push(Vec::new());
-            self.words.push(words.to_string());
-        }
-        let uses = &mut self.uses[id];
-        if !uses.iter().any(|u| u.owner == owner && u.stem == stem) {
-            uses.push(TermUse { owner, stem });
-        }
+impl<'a> TermSetBuilder<'a> {
+    pub fn add(&mut self, words: &'a str, stem: bool, owner: Owner) {
+        self.terms.push((words, stem, owner));
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.uses.is_empty()
-    }
-
-    /// A builder holding `terms`, which are sorted by their words: a term equal to the one
-    /// before it adds its use to that one.
-    pub fn from_sorted(terms: &[(&str, bool, Owner)]) -> Self {
-        let mut b = TermSetBuilder::default();
-        for &(words, stem, owner) in terms {
-            if b.words.last().is_none_or(|last| last != words) {
-                b.words.push(words.to_string());
-                b.uses.push(Vec::new());
+    /// Every distinct term once, with its uses in the order they were added. Sorted by
+    /// words (stably), equal terms sit next to each other and need no map to be found
+    /// again: hashing 20,000 terms of a large pack was a fifth of its start-up, and the
+    /// term tables come sorted already, so the sort is a merge of sorted runs.
+    fn merged(mut self) -> (Vec<String>, Vec<Vec<TermUse>>) {
+        self.terms.sort_by(|a, b| a.0.cmp(b.0));
+        let mut words: Vec<String> = Vec::new();
+        let mut uses: Vec<Vec<TermUse>> = Vec::new();
+        for (w, stem, owner) in self.terms {
+            if words.last().is_none_or(|last| last != w) {
+                words.push(w.to_string());
+                uses.push(Vec::new());
             }
-            if let Some(uses) = b.uses.last_mut()
-                && !uses.iter().any(|u| u.owner == owner && u.stem == stem)
+            if let Some(u) = uses.last_mut()
+                && !u.iter().any(|u| u.owner == owner && u.stem == stem)
             {
-                uses.push(TermUse { owner, stem });
+                u.push(TermUse { owner, stem });
             }
         }
-        b
+        (words, uses)
     }
 
     pub fn build(self) -> Result<TermSet> {
+        let (words_of, uses_of) = self.merged();
         let mut by_first: FastMap<Box<str>, FirstWord> = FastMap::default();
         let mut by_pair: FastMap<Box<str>, Vec<usize>> = FastMap::default();
         let mut stems: FastMap<Box<str>, Vec<usize>> = FastMap::default();
         let mut short_stems = Vec::new();
-        for (id, words) in self.words.iter().enumerate() {
+        for (id, words) in words_of.iter().enumerate() {
             let first = words.split(' ').next().unwrap_or("");
             if first.is_empty() {
                 continue;
             }
             let single = first.len() == words.len();
-            let uses = &self.uses[id];
+            let uses = &uses_of[id];
             // Phrases are keyed by their first two words: hundreds start with "di" or "il".
             // A two-word phrase whose second word is a stem cannot be: it stays with its
             // first word.
@@ -122,8 +103,8 @@ impl TermSetBuilder {
             }
         }
         Ok(TermSet {
-            words: self.words,
-            uses: self.uses,
+            words: words_of,
+            uses: uses_of,
             by_first,
             by_pair,
             stems,
@@ -313,20 +294,16 @@ impl TermTable {
     pub fn full(&self) -> Result<&TermSet> {
         self.full
             .get_or_init(|| {
-                // Both lists are sorted by words: merged, equal terms sit next to each other
-                // and need no map to be found again (hashing 20,000 terms of a large pack
-                // was a fifth of its start-up).
-                let mut all: Vec<(&str, bool, Owner)> = self
-                    .static_terms
-                    .iter()
-                    .filter_map(|(w, stem, o)| self.owner(o).map(|owner| (w, stem, owner)))
-                    .chain(self.dynamic.iter().map(|(w, s, o)| (w.as_str(), *s, *o)))
-                    .collect();
-                // Stable, and quick on two sorted runs.
-                all.sort_by(|a, b| a.0.cmp(b.0));
-                TermSetBuilder::from_sorted(&all)
-                    .build()
-                    .map_err(|e| format!("{e:#}"))
+                let mut b = TermSetBuilder::default();
+                for (w, stem, o) in self.static_terms.iter() {
+                    if let Some(owner) = self.owner(o) {
+                        b.add(w, stem, owner);
+                    }
+                }
+                for (w, stem, owner) in &self.dynamic {
+                    b.add(w, *stem, *owner);
+                }
+                b.build().map_err(|e| format!("{e:#}"))
             })
             .as_ref()
             .map_err(|e| anyhow!("{e}"))
@@ -475,14 +452,12 @@ mod tests {
     }
 
     #[test]
-    fn a_sorted_builder_merges_equal_terms_and_still_takes_more() {
-        let sorted = [
-            ("cretino", false, Owner::Match(0)),
-            ("cretino", false, Owner::Match(1)),
-            ("cretino", false, Owner::Match(1)),
-            ("idiot", true, Owner::Match(0)),
-        ];
-        let mut b = TermSetBuilder::from_sorted(&sorted);
+    fn the_builder_merges_equal_terms_added_in_any_order() {
+        let mut b = TermSetBuilder::default();
+        b.add("cretino", false, Owner::Match(0));
+        b.add("idiot", true, Owner::Match(0));
+        b.add("cretino", false, Owner::Match(1));
+        b.add("cretino", false, Owner::Match(1));
         b.add("cretino", true, Owner::Match(2));
         b.add("scemo", false, Owner::Match(2));
         let set = b.build().unwrap();
