@@ -286,6 +286,10 @@ impl LiteralGate {
                 (&sets.raw, &sets.raw_ids, text),
                 (&sets.words, &sets.words_ids, words.text.as_str()),
             ] {
+                // A set of no regexes (a pack of terms only) still scans the whole text.
+                if ids.is_empty() {
+                    continue;
+                }
                 matched.clear();
                 set.which_overlapping_matches(&Input::new(hay), matched);
                 if matched.is_empty() {
