@@ -276,56 +276,76 @@ static ASCII_WORD: [bool; 256] = {
     table
 };
 
+/// The lower case of each ASCII letter and digit, by byte, and 0 for every other byte: the
+/// word view lowers and copies a run in the same loop that finds its end.
+static ASCII_WORD_LOWER: [u8; 256] = {
+    let mut table = [0; 256];
+    let mut b = 0;
+    while b < 256 {
+        if ASCII_WORD[b] {
+            table[b] = (b as u8).to_ascii_lowercase();
+        }
+        b += 1;
+    }
+    table
+};
+
 /// Builds the word view into `view`, reusing its buffers (a large file has hundreds of
 /// thousands of paragraphs).
 pub fn word_view_into(text: &str, view: &mut View) {
-    view.text.clear();
+    // Written as bytes and made a `String` once at the end: ASCII words, most of any Italian
+    // text, are then lowered and copied in one pass instead of a copy, a pass to lower them
+    // and the checks of `str` slicing (a tenth of a large run).
+    let mut out = std::mem::take(&mut view.text).into_bytes();
+    out.clear();
+    out.reserve(text.len());
     view.orig_start.clear();
     view.orig_end.clear();
     view.tokens.clear();
     view.per_byte = false;
     view.unusual = false;
-    view.text.reserve(text.len());
     view.tokens.reserve(text.len() / 6);
     let bytes = text.as_bytes();
     // The token being built: its original start and its start in the view.
     let mut open: Option<(usize, usize)> = None;
     let mut orig_end = 0;
     let mut folded = String::new();
-    let finish = |view: &mut View, open: &mut Option<(usize, usize)>, orig_end: usize| {
-        if let Some((orig_start, norm_start)) = open.take() {
-            view.tokens.push(Token {
-                norm_start,
-                norm_end: view.text.len(),
-                orig_start,
-                orig_end,
-                evasive: false,
-                alt_start: None,
-            });
-        }
-    };
-    let start = |view: &mut View, open: &mut Option<(usize, usize)>, at: usize| {
-        if open.is_none() {
-            if !view.tokens.is_empty() {
-                view.text.push(' ');
+    let finish =
+        |tokens: &mut Vec<Token>, out: &[u8], open: &mut Option<(usize, usize)>, orig_end| {
+            if let Some((orig_start, norm_start)) = open.take() {
+                tokens.push(Token {
+                    norm_start,
+                    norm_end: out.len(),
+                    orig_start,
+                    orig_end,
+                    evasive: false,
+                    alt_start: None,
+                });
             }
-            *open = Some((at, view.text.len()));
+        };
+    let start = |tokens: &[Token], out: &mut Vec<u8>, open: &mut Option<(usize, usize)>, at| {
+        if open.is_none() {
+            if !tokens.is_empty() {
+                out.push(b' ');
+            }
+            *open = Some((at, out.len()));
         }
     };
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
         if b.is_ascii() {
-            // Most of any Italian text: a run of ASCII letters and digits, copied at once.
             if ASCII_WORD[b as usize] {
-                start(view, &mut open, i);
-                let mut run = i + 1;
-                while bytes.get(run).is_some_and(|&c| ASCII_WORD[c as usize]) {
+                start(&view.tokens, &mut out, &mut open, i);
+                let mut run = i;
+                for &c in &bytes[i..] {
+                    let lower = ASCII_WORD_LOWER[c as usize];
+                    if lower == 0 {
+                        break;
+                    }
+                    out.push(lower);
                     run += 1;
                 }
-                let from = view.text.len();
-                view.text.push_str(&text[i..run]);
-                view.text[from..].make_ascii_lowercase();
                 orig_end = run;
                 i = run;
             } else {
@@ -336,7 +356,7 @@ pub fn word_view_into(text: &str, view: &mut View) {
                         _ => false,
                     };
                 }
-                finish(view, &mut open, orig_end);
+                finish(&mut view.tokens, &out, &mut open, orig_end);
                 i += 1;
             }
             continue;
@@ -362,15 +382,21 @@ pub fn word_view_into(text: &str, view: &mut View) {
         let is_word =
             chars.next().is_some_and(char::is_alphanumeric) && chars.all(char::is_alphanumeric);
         if is_word {
-            start(view, &mut open, i);
-            view.text.push_str(&folded);
+            start(&view.tokens, &mut out, &mut open, i);
+            out.extend_from_slice(folded.as_bytes());
             orig_end = end;
         } else {
-            finish(view, &mut open, orig_end);
+            finish(&mut view.tokens, &out, &mut open, orig_end);
         }
         i = end;
     }
-    finish(view, &mut open, orig_end);
+    finish(&mut view.tokens, &out, &mut open, orig_end);
+    // Only ASCII bytes and whole folded characters were written, so this cannot fail; if it
+    // did, an empty view finds nothing rather than stopping the run.
+    view.text = String::from_utf8(out).unwrap_or_else(|_| {
+        view.tokens.clear();
+        String::new()
+    });
 }
 
 /// Digits and symbols read as letters in leetspeak.
