@@ -50,50 +50,57 @@ impl<'a> TermSetBuilder<'a> {
     /// words (stably), equal terms sit next to each other and need no map to be found
     /// again: hashing 20,000 terms of a large pack was a fifth of its start-up, and the
     /// term tables come sorted already, so the sort is a merge of sorted runs.
-    fn merged(mut self) -> (Vec<String>, Vec<Vec<TermUse>>) {
+    fn merged(mut self) -> Merged {
         self.terms.sort_by(|a, b| a.0.cmp(b.0));
-        let mut words: Vec<String> = Vec::new();
-        let mut uses: Vec<Vec<TermUse>> = Vec::new();
+        let mut m = Merged::default();
         for (w, stem, owner) in self.terms {
-            if words.last().is_none_or(|last| last != w) {
-                words.push(w.to_string());
-                uses.push(Vec::new());
-            }
-            if let Some(u) = uses.last_mut()
-                && !u.iter().any(|u| u.owner == owner && u.stem == stem)
+            if m.word_spans
+                .last()
+                .is_none_or(|&(a, b)| m.text.get(a..b) != Some(w))
             {
-                u.push(TermUse { owner, stem });
+                let start = m.text.len();
+                m.text.push_str(w);
+                m.word_spans.push((start, m.text.len()));
+                m.use_spans.push((m.uses.len(), m.uses.len()));
+            }
+            if let Some(span) = m.use_spans.last_mut() {
+                let known = m.uses.get(span.0..span.1).unwrap_or(&[]);
+                if !known.iter().any(|u| u.owner == owner && u.stem == stem) {
+                    m.uses.push(TermUse { owner, stem });
+                    span.1 = m.uses.len();
+                }
             }
         }
-        (words, uses)
+        m
     }
 
     pub fn build(self) -> Result<TermSet> {
-        let (words_of, uses_of) = self.merged();
+        let merged = self.merged();
         let mut by_first: FastMap<Box<str>, FirstWord> = FastMap::default();
         let mut by_pair: FastMap<Box<str>, Vec<usize>> = FastMap::default();
         let mut stems: FastMap<Box<str>, Vec<usize>> = FastMap::default();
         let mut short_stems = Vec::new();
-        for (id, words) in words_of.iter().enumerate() {
+        for id in 0..merged.word_spans.len() {
+            let words = merged.word(id);
             let first = words.split(' ').next().unwrap_or("");
             if first.is_empty() {
                 continue;
             }
             let single = first.len() == words.len();
-            let uses = &uses_of[id];
+            let uses = merged.uses(id);
             // Phrases are keyed by their first two words: hundreds start with "di" or "il".
             // A two-word phrase whose second word is a stem cannot be: it stays with its
             // first word.
             let pair = match words.match_indices(' ').nth(1) {
                 Some((i, _)) => Some(&words[..i]),
-                None if !single && uses.iter().all(|u| !u.stem) => Some(words.as_str()),
+                None if !single && uses.iter().all(|u| !u.stem) => Some(words),
                 None => None,
             };
             if let Some(pair) = pair {
                 by_pair.entry(pair.into()).or_default().push(id);
                 by_first.entry(first.into()).or_default().phrases = true;
             } else if uses.iter().any(|u| !u.stem) || !single {
-                by_first.entry(first.into()).or_default().terms.push(id);
+                by_first.entry(first.into()).or_default().push(id);
             }
             if single && uses.iter().any(|u| u.stem) {
                 match stem_key(first) {
@@ -107,8 +114,7 @@ impl<'a> TermSetBuilder<'a> {
             stem_heads.insert(key.as_bytes());
         }
         Ok(TermSet {
-            words: words_of,
-            uses: uses_of,
+            terms: merged,
             by_first,
             by_pair,
             stems,
@@ -120,13 +126,54 @@ impl<'a> TermSetBuilder<'a> {
 
 type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
+/// Every distinct term's words in one string and its uses in one list, by term id: a
+/// string and a list per term were most of the allocations of loading a large pack.
+#[derive(Default)]
+struct Merged {
+    text: String,
+    word_spans: Vec<(usize, usize)>,
+    uses: Vec<TermUse>,
+    use_spans: Vec<(usize, usize)>,
+}
+
+impl Merged {
+    fn word(&self, id: usize) -> &str {
+        self.word_spans
+            .get(id)
+            .and_then(|&(a, b)| self.text.get(a..b))
+            .unwrap_or("")
+    }
+
+    fn uses(&self, id: usize) -> &[TermUse] {
+        self.use_spans
+            .get(id)
+            .and_then(|&(a, b)| self.uses.get(a..b))
+            .unwrap_or(&[])
+    }
+}
+
 /// What starts with one word.
 #[derive(Default)]
 struct FirstWord {
-    /// Terms keyed by this word: single words, and two-word phrases ending in a stem.
-    terms: Vec<usize>,
+    /// Terms keyed by this word: single words, and two-word phrases ending in a stem. Most
+    /// words key one term, kept inline (one allocation less per term of a large pack).
+    first: Option<usize>,
+    more: Vec<usize>,
     /// Whether some phrase of three words or more, or of two plain words, starts with it.
     phrases: bool,
+}
+
+impl FirstWord {
+    fn push(&mut self, id: usize) {
+        match self.first {
+            None => self.first = Some(id),
+            Some(_) => self.more.push(id),
+        }
+    }
+
+    fn terms(&self) -> impl Iterator<Item = usize> + '_ {
+        self.first.into_iter().chain(self.more.iter().copied())
+    }
 }
 
 /// Stems are bucketed by their first three characters; shorter ones are few and checked on
@@ -150,8 +197,7 @@ fn stem_key(word: &str) -> Option<&str> {
 /// reports every article and preposition; words are already split here, so looking them up
 /// costs a fraction of that and takes far less memory than a DFA.
 pub struct TermSet {
-    words: Vec<String>,
-    uses: Vec<Vec<TermUse>>,
+    terms: Merged,
     by_first: FastMap<Box<str>, FirstWord>,
     by_pair: FastMap<Box<str>, Vec<usize>>,
     stems: FastMap<Box<str>, Vec<usize>>,
@@ -220,14 +266,14 @@ impl TermSet {
                 } else {
                     None
                 };
-                for &id in first.terms.iter().chain(phrases.into_iter().flatten()) {
-                    let w = self.words[id].as_str();
+                for id in first.terms().chain(phrases.into_iter().flatten().copied()) {
+                    let w = self.terms.word(id);
                     if !rest.starts_with(w) {
                         continue;
                     }
                     let e = pos + w.len();
                     let whole = view.ends_word(e);
-                    for u in &self.uses[id] {
+                    for u in self.terms.uses(id) {
                         // A single-word stem is found below, with the other stems.
                         if u.stem && w.len() == word.len() {
                             continue;
@@ -252,10 +298,10 @@ impl TermSet {
                 None
             };
             for &id in bucket.into_iter().flatten().chain(&self.short_stems) {
-                if !word.starts_with(self.words[id].as_str()) {
+                if !word.starts_with(self.terms.word(id)) {
                     continue;
                 }
-                for u in self.uses[id].iter().filter(|u| u.stem) {
+                for u in self.terms.uses(id).iter().filter(|u| u.stem) {
                     if accept(pos, word_end) {
                         out.push(TermHit {
                             owner: u.owner,
