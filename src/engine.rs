@@ -139,9 +139,10 @@ struct RegexSets {
     caches: Vec<Mutex<SetCaches>>,
 }
 
+/// `None` for a view without regexes: its set never runs, and a cache costs allocations.
 struct SetCaches {
-    raw: meta::Cache,
-    words: meta::Cache,
+    raw: Option<meta::Cache>,
+    words: Option<meta::Cache>,
 }
 
 impl RegexSets {
@@ -178,8 +179,8 @@ impl RegexSets {
         let caches = (0..rayon::current_num_threads())
             .map(|_| {
                 Mutex::new(SetCaches {
-                    raw: raw.create_cache(),
-                    words: words.create_cache(),
+                    raw: (!raw_ids.is_empty()).then(|| raw.create_cache()),
+                    words: (!words_ids.is_empty()).then(|| words.create_cache()),
                 })
             })
             .collect();
@@ -314,11 +315,15 @@ impl LiteralGate {
                 }
                 matched.clear();
                 let input = Input::new(hay);
-                match own.as_deref_mut() {
-                    Some(c) if raw_view => {
-                        set.which_overlapping_matches_with(&mut c.raw, &input, matched)
+                let cache = own.as_deref_mut().and_then(|c| {
+                    if raw_view {
+                        c.raw.as_mut()
+                    } else {
+                        c.words.as_mut()
                     }
-                    Some(c) => set.which_overlapping_matches_with(&mut c.words, &input, matched),
+                });
+                match cache {
+                    Some(cache) => set.which_overlapping_matches_with(cache, &input, matched),
                     None => set.which_overlapping_matches(&input, matched),
                 }
                 if matched.is_empty() {
