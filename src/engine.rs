@@ -7,7 +7,7 @@ use crate::matchers::literals::{Requirement, requirement};
 use crate::matchers::metric;
 use crate::matchers::patterns::{LazyRegex, REGEX_SIZE_LIMIT};
 use crate::matchers::terms::{MaskableTerm, Owner, TermHit, TermTable, evasion_form, mask_fits};
-use crate::matchers::{Locator, Span};
+use crate::matchers::{BytePairs, Locator, Span};
 use crate::rules::builtin;
 use crate::rules::expand::{Placeholders, expand_pattern, expand_term, has_placeholder};
 use crate::rules::{
@@ -139,11 +139,9 @@ struct RegexSets {
     caches: Vec<Mutex<SetCaches>>,
 }
 
-/// `None` for a view without regexes: its set never runs, and a cache costs allocations.
-struct SetCaches {
-    raw: Option<meta::Cache>,
-    words: Option<meta::Cache>,
-}
+/// By view (raw, words); `None` for a view without regexes: its set never runs, and a
+/// cache costs allocations.
+type SetCaches = [Option<meta::Cache>; 2];
 
 impl RegexSets {
     fn build(sources: &[Arc<LazyRegex>]) -> Option<RegexSets> {
@@ -178,10 +176,10 @@ impl RegexSets {
         let ((raw, raw_ids), (words, words_ids)) = (raw?, words?);
         let caches = (0..rayon::current_num_threads())
             .map(|_| {
-                Mutex::new(SetCaches {
-                    raw: (!raw_ids.is_empty()).then(|| raw.create_cache()),
-                    words: (!words_ids.is_empty()).then(|| words.create_cache()),
-                })
+                Mutex::new([
+                    (!raw_ids.is_empty()).then(|| raw.create_cache()),
+                    (!words_ids.is_empty()).then(|| words.create_cache()),
+                ])
             })
             .collect();
         Some(RegexSets {
@@ -305,24 +303,20 @@ impl LiteralGate {
             let mut own = rayon::current_thread_index()
                 .and_then(|i| sets.caches.get(i))
                 .and_then(|c| c.try_lock().ok());
-            for (raw_view, set, ids, hay) in [
-                (true, &sets.raw, &sets.raw_ids, text),
-                (false, &sets.words, &sets.words_ids, words.text.as_str()),
-            ] {
+            for (view, (set, ids, hay)) in [
+                (&sets.raw, &sets.raw_ids, text),
+                (&sets.words, &sets.words_ids, words.text.as_str()),
+            ]
+            .into_iter()
+            .enumerate()
+            {
                 // A set of no regexes (a pack of terms only) still scans the whole text.
                 if ids.is_empty() {
                     continue;
                 }
                 matched.clear();
                 let input = Input::new(hay);
-                let cache = own.as_deref_mut().and_then(|c| {
-                    if raw_view {
-                        c.raw.as_mut()
-                    } else {
-                        c.words.as_mut()
-                    }
-                });
-                match cache {
+                match own.as_deref_mut().and_then(|c| c[view].as_mut()) {
                     Some(cache) => set.which_overlapping_matches_with(cache, &input, matched),
                     None => set.which_overlapping_matches(&input, matched),
                 }
@@ -390,29 +384,6 @@ impl LiteralGate {
         for (&(needs_literal, min_digits), found) in self.needs.iter().zip(found.iter_mut()) {
             *found = (*found || !needs_literal) && digits >= min_digits;
         }
-    }
-}
-
-/// Which pairs of adjacent bytes a short text has, as a bitmap: a literal with a pair the
-/// text lacks cannot be in it. A short post is tested against hundreds of gate literals,
-/// and a substring search for each showed in its profile; most fail this test first.
-struct BytePairs([u64; 1024]);
-
-impl BytePairs {
-    fn of(text: &str) -> Self {
-        let mut bits = [0u64; 1024];
-        for w in text.as_bytes().windows(2) {
-            let k = (usize::from(w[0]) << 8) | usize::from(w[1]);
-            bits[k >> 6] |= 1 << (k & 63);
-        }
-        BytePairs(bits)
-    }
-
-    fn may_contain(&self, literal: &str) -> bool {
-        literal.as_bytes().windows(2).all(|w| {
-            let k = (usize::from(w[0]) << 8) | usize::from(w[1]);
-            self.0[k >> 6] & (1 << (k & 63)) != 0
-        })
     }
 }
 

@@ -264,25 +264,14 @@ pub fn word_view(text: &str) -> View {
     view
 }
 
-/// ASCII letters and digits, by byte: one lookup per byte instead of three range tests in
-/// the loop every byte of a large input goes through.
-static ASCII_WORD: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut b = 0;
-    while b < 256 {
-        table[b] = (b as u8).is_ascii_alphanumeric();
-        b += 1;
-    }
-    table
-};
-
-/// The lower case of each ASCII letter and digit, by byte, and 0 for every other byte: the
-/// word view lowers and copies a run in the same loop that finds its end.
+/// The lower case of each ASCII letter and digit, by byte, and 0 for every other byte: one
+/// lookup per byte, in the loop every byte of a large input goes through, both finds the
+/// end of a word and lowers it.
 static ASCII_WORD_LOWER: [u8; 256] = {
     let mut table = [0; 256];
     let mut b = 0;
     while b < 256 {
-        if ASCII_WORD[b] {
+        if (b as u8).is_ascii_alphanumeric() {
             table[b] = (b as u8).to_ascii_lowercase();
         }
         b += 1;
@@ -335,7 +324,7 @@ pub fn word_view_into(text: &str, view: &mut View) {
     while i < bytes.len() {
         let b = bytes[i];
         if b.is_ascii() {
-            if ASCII_WORD[b as usize] {
+            if ASCII_WORD_LOWER[b as usize] != 0 {
                 start(&view.tokens, &mut out, &mut open, i);
                 let mut run = i;
                 for &c in &bytes[i..] {

@@ -3,6 +3,7 @@
 //! does not grow with the number of terms, and a term shared by several rules is matched
 //! once. A second automaton over the evasion view catches disguised forms.
 
+use super::BytePairs;
 use crate::text::{MaskedWord, View, collapse_runs};
 use anyhow::{Result, anyhow};
 use std::collections::HashMap;
@@ -109,9 +110,9 @@ impl<'a> TermSetBuilder<'a> {
                 }
             }
         }
-        let mut stem_heads = BytePairSet::default();
+        let mut stem_heads = BytePairs::default();
         for key in stems.keys() {
-            stem_heads.insert(key.as_bytes());
+            stem_heads.insert_head(key.as_bytes());
         }
         Ok(TermSet {
             terms: merged,
@@ -203,37 +204,8 @@ pub struct TermSet {
     stems: FastMap<Box<str>, Vec<usize>>,
     /// The first two bytes of every stem key: a few dozen keys, so almost every word of a
     /// text fails this test and skips the key and the lookup (a seventh of a term-only run).
-    stem_heads: BytePairSet,
+    stem_heads: BytePairs,
     short_stems: Vec<usize>,
-}
-
-/// A set of byte pairs, as a 64 Kbit bitmap.
-struct BytePairSet(Box<[u64; 1024]>);
-
-impl Default for BytePairSet {
-    fn default() -> Self {
-        BytePairSet(Box::new([0; 1024]))
-    }
-}
-
-impl BytePairSet {
-    fn index(bytes: &[u8]) -> Option<usize> {
-        match bytes {
-            [a, b, ..] => Some((usize::from(*a) << 8) | usize::from(*b)),
-            _ => None,
-        }
-    }
-
-    fn insert(&mut self, bytes: &[u8]) {
-        if let Some(k) = Self::index(bytes) {
-            self.0[k >> 6] |= 1 << (k & 63);
-        }
-    }
-
-    /// Whether `bytes` starts with a pair of the set.
-    fn starts(&self, bytes: &[u8]) -> bool {
-        Self::index(bytes).is_some_and(|k| self.0[k >> 6] & (1 << (k & 63)) != 0)
-    }
 }
 
 impl TermSet {
@@ -292,7 +264,7 @@ impl TermSet {
                     }
                 }
             }
-            let bucket = if self.stem_heads.starts(word.as_bytes()) {
+            let bucket = if self.stem_heads.has_head(word.as_bytes()) {
                 stem_key(word).and_then(|k| self.stems.get(k))
             } else {
                 None
