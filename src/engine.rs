@@ -6,6 +6,7 @@ use crate::matchers::conditions::{Condition, Regions};
 use crate::matchers::literals::{Requirement, requirement};
 use crate::matchers::metric;
 use crate::matchers::patterns::{LazyRegex, REGEX_SIZE_LIMIT};
+use crate::matchers::sets::{RegexSet, Search, search_both};
 use crate::matchers::terms::{MaskableTerm, Owner, TermHit, TermTable, evasion_form, mask_fits};
 use crate::matchers::{BytePairs, Locator, Span};
 use crate::rules::builtin;
@@ -18,7 +19,7 @@ use crate::text::{View, evasion_view, may_evade_with, word_view_into};
 use crate::validators::{self, Validator};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use anyhow::{Result, anyhow, bail};
-use regex_automata::{Input, PatternSet, meta};
+use regex_automata::{PatternSet, hybrid};
 use std::cell::OnceCell;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -129,46 +130,32 @@ struct LiteralGate {
 
 /// The regexes of each view as one set, with the gate index of each member.
 struct RegexSets {
-    raw: meta::Regex,
+    raw: RegexSet,
     raw_ids: Vec<usize>,
-    words: meta::Regex,
+    words: RegexSet,
     words_ids: Vec<usize>,
     /// One pair of search caches per worker thread, by rayon thread index. The sets run
-    /// twice per paragraph, and taking a cache from the regex's own pool each time made the
+    /// twice per paragraph, and taking a cache from a shared pool each time made the
     /// threads fight over the pool's owner word (3–4% of a large run).
     caches: Vec<Mutex<SetCaches>>,
+    /// Caches for any other thread (a library caller's own), taken and given back.
+    spare: Mutex<Vec<SetCaches>>,
 }
 
 /// By view (raw, words); `None` for a view without regexes: its set never runs, and a
 /// cache costs allocations.
-type SetCaches = [Option<meta::Cache>; 2];
+type SetCaches = [Option<hybrid::dfa::Cache>; 2];
 
 impl RegexSets {
     fn build(sources: &[Arc<LazyRegex>]) -> Option<RegexSets> {
-        let of = |view: ViewKind| -> Option<(meta::Regex, Vec<usize>)> {
+        let of = |view: ViewKind| -> Option<(RegexSet, Vec<usize>)> {
             let (ids, patterns): (Vec<usize>, Vec<&str>) = sources
                 .iter()
                 .enumerate()
                 .filter(|(_, re)| re.view == view)
                 .map(|(i, re)| (i, re.source.as_str()))
                 .unzip();
-            // Match kind `All`, as `regex::RegexSet` has: the set must report every pattern
-            // that matches anywhere, not only the leftmost. A set only says which patterns
-            // match, so it needs no capture groups, no engine that resolves them, and no
-            // prefilter (few of its patterns share literals): without them the two sets
-            // build in 60 ms instead of 90 and search as fast.
-            let config = meta::Config::new()
-                .match_kind(regex_automata::MatchKind::All)
-                .which_captures(regex_automata::nfa::thompson::WhichCaptures::None)
-                .backtrack(false)
-                .onepass(false)
-                .auto_prefilter(false)
-                .nfa_size_limit(Some(8 * REGEX_SIZE_LIMIT))
-                .hybrid_cache_capacity(REGEX_SET_DFA);
-            let set = meta::Builder::new()
-                .configure(config)
-                .build_many(&patterns)
-                .ok()?;
+            let set = RegexSet::new(&patterns, 8 * REGEX_SIZE_LIMIT, REGEX_SET_DFA).ok()?;
             Some((set, ids))
         };
         // Built side by side: the other workers wait for the sets.
@@ -188,6 +175,7 @@ impl RegexSets {
             words,
             words_ids,
             caches,
+            spare: Mutex::default(),
         })
     }
 }
@@ -291,43 +279,76 @@ impl LiteralGate {
         words: &View,
         big: bool,
         found: &mut Vec<bool>,
-        matched: &mut Option<PatternSet>,
+        matched: &mut Option<[PatternSet; 2]>,
     ) {
         found.clear();
         found.resize(self.needs.len(), false);
         if big && let Some(sets) = self.sets.get_or_init(|| RegexSets::build(&self.sources)) {
-            let matched = matched.get_or_insert_with(|| {
-                PatternSet::new(sets.raw.pattern_len().max(sets.words.pattern_len()))
-            });
-            // This worker's caches; another thread (or a poisoned lock) uses the pools.
+            let sizes = [sets.raw.pattern_len(), sets.words.pattern_len()];
+            let found_by_view = matched.get_or_insert_with(|| sizes.map(PatternSet::new));
+            // This worker's caches; another thread takes spare ones.
             let mut own = rayon::current_thread_index()
                 .and_then(|i| sets.caches.get(i))
                 .and_then(|c| c.try_lock().ok());
-            for (view, (set, ids, hay)) in [
-                (&sets.raw, &sets.raw_ids, text),
-                (&sets.words, &sets.words_ids, words.text.as_str()),
-            ]
-            .into_iter()
-            .enumerate()
-            {
-                // A set of no regexes (a pack of terms only) still scans the whole text.
+            let mut spare = None;
+            let caches: &mut SetCaches = match own.as_deref_mut() {
+                Some(c) => c,
+                None => spare.insert(
+                    sets.spare
+                        .lock()
+                        .ok()
+                        .and_then(|mut s| s.pop())
+                        .unwrap_or_default(),
+                ),
+            };
+            let [raw_found, words_found] = found_by_view;
+            let [raw_cache, words_cache] = caches;
+            let views = [
+                (&sets.raw, &sets.raw_ids, text, raw_cache, raw_found),
+                (
+                    &sets.words,
+                    &sets.words_ids,
+                    words.text.as_str(),
+                    words_cache,
+                    words_found,
+                ),
+            ];
+            // A set of no regexes (a pack of terms only) is not searched at all.
+            let [a, b] = views.map(|(set, ids, hay, cache, found)| {
                 if ids.is_empty() {
-                    continue;
+                    return None;
                 }
-                matched.clear();
-                let input = Input::new(hay);
-                match own.as_deref_mut().and_then(|c| c[view].as_mut()) {
-                    Some(cache) => set.which_overlapping_matches_with(cache, &input, matched),
-                    None => set.which_overlapping_matches(&input, matched),
-                }
-                if matched.is_empty() {
-                    continue;
-                }
-                for p in matched.iter() {
-                    if let Some(&id) = ids.get(p.as_usize()) {
-                        found[id] = true;
+                found.clear();
+                let cache = cache.get_or_insert_with(|| set.create_cache());
+                Some(Search {
+                    set,
+                    cache,
+                    hay: hay.as_bytes(),
+                    found,
+                })
+            });
+            let complete = search_both(a, b);
+            for (view, (ids, complete)) in [&sets.raw_ids, &sets.words_ids]
+                .into_iter()
+                .zip(complete)
+                .enumerate()
+            {
+                match complete {
+                    None => {}
+                    Some(true) => {
+                        for p in found_by_view[view].iter() {
+                            if let Some(&id) = ids.get(p.as_usize()) {
+                                found[id] = true;
+                            }
+                        }
                     }
+                    // The DFA gave up (a Unicode `\b` on non-ASCII text): every regex of
+                    // the view runs, and decides.
+                    Some(false) => ids.iter().for_each(|&id| found[id] = true),
                 }
+            }
+            if let (Some(caches), Ok(mut pool)) = (spare, sets.spare.lock()) {
+                pool.push(caches);
             }
             return;
         }
@@ -979,7 +1000,7 @@ pub struct Scratch {
     term_hits: Vec<TermHit>,
     open: Vec<bool>,
     visit: Vec<usize>,
-    matched_patterns: Option<PatternSet>,
+    matched_patterns: Option<[PatternSet; 2]>,
 }
 
 impl Scratch {
@@ -1286,6 +1307,51 @@ tests = {{ bad = ["x"], good = ["y"] }}
         let chunks = split_chunks(&text, CHUNK);
         assert!(chunks.len() >= 2);
         assert_eq!(chunks.iter().map(|c| c.1.len()).sum::<usize>(), text.len());
+    }
+
+    #[test]
+    fn a_long_text_finds_what_its_paragraphs_find_alone() {
+        // A Unicode `\b` makes the set's DFA give up on non-ASCII paragraphs, an ASCII
+        // pattern does not: in a long text both must find what they find in a short one.
+        let (e, _) = engine(
+            &pack("patterns = ['\\bcane\\b', '(?i)gatt[oi] \\d+']"),
+            EngineOptions::default(),
+        );
+        let paras = [
+            "Perché il cane è qui?\n\n",
+            "il cane\n\n",
+            "Sì, tre gatti 12 e un cane.\n\n",
+            "il canestro e l'amico\n\n",
+        ];
+        let mut text = String::new();
+        let mut alone = Vec::new();
+        while text.len() <= MAX_POST {
+            for p in paras {
+                for h in e.check(p).unwrap() {
+                    alone.push((h.start + text.len(), h.end + text.len()));
+                }
+                text.push_str(p);
+            }
+        }
+        let long: Vec<_> = e
+            .check(&text)
+            .unwrap()
+            .iter()
+            .map(|h| (h.start, h.end))
+            .collect();
+        assert!(alone.len() > 1000);
+        assert_eq!(long, alone);
+        // The same sets from a thread outside the pool (spare caches, taken and returned).
+        for p in paras {
+            let big = e.check_post_with(p, true, &mut Scratch::default()).unwrap();
+            assert_eq!(
+                big,
+                e.check_post_with(p, false, &mut Scratch::default())
+                    .unwrap()
+            );
+        }
+        let sets = e.gate.sets.get().and_then(|s| s.as_ref()).unwrap();
+        assert_eq!(sets.spare.lock().unwrap().len(), 1);
     }
 
     #[test]

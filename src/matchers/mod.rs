@@ -6,6 +6,7 @@ pub mod conditions;
 pub mod literals;
 pub mod metric;
 pub mod patterns;
+pub mod sets;
 pub mod terms;
 
 /// A matched stretch of the original text, with the word-view tokens it covers (for
