@@ -335,6 +335,8 @@ impl LiteralGate {
             {
                 match complete {
                     None => {}
+                    // Iterating a set visits every pattern slot: most paragraphs match none.
+                    Some(true) if found_by_view[view].is_empty() => {}
                     Some(true) => {
                         for p in found_by_view[view].iter() {
                             if let Some(&id) = ids.get(p.as_usize()) {
