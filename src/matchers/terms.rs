@@ -114,8 +114,20 @@ impl<'a> TermSetBuilder<'a> {
         for key in stems.keys() {
             stem_heads.insert_head(key.as_bytes());
         }
+        let mut shapes = BytePairs::default();
+        for key in by_first.keys() {
+            shapes.insert_head(&shape(key));
+        }
+        // Worth a lookup per word only if it turns words away: not when the keys have most
+        // shapes of ordinary words (the built-in packs, with their articles and prepositions).
+        let ordinary = (1..=12u8).flat_map(|len| (b'a'..=b'z').map(move |c| [len, c]));
+        let (taken, all) = ordinary.fold((0, 0), |(t, a), key| {
+            (t + usize::from(shapes.has_head(&key)), a + 1)
+        });
+        let first_shapes = (2 * taken < all).then_some(shapes);
         Ok(TermSet {
             terms: merged,
+            first_shapes,
             by_first,
             by_pair,
             stems,
@@ -177,6 +189,12 @@ impl FirstWord {
     }
 }
 
+/// A word's length (capped) and first byte, as a pair for [`BytePairs`].
+fn shape(word: &str) -> [u8; 2] {
+    let len = u8::try_from(word.len()).unwrap_or(u8::MAX);
+    [len, word.as_bytes().first().copied().unwrap_or(0)]
+}
+
 /// Stems are bucketed by their first three characters; shorter ones are few and checked on
 /// every word.
 fn stem_key(word: &str) -> Option<&str> {
@@ -199,6 +217,10 @@ fn stem_key(word: &str) -> Option<&str> {
 /// costs a fraction of that and takes far less memory than a DFA.
 pub struct TermSet {
     terms: Merged,
+    /// The [`shape`] of every key of `by_first`: a word of a length and first letter that
+    /// no key has (most of the short words of a text, against a user's list of long terms)
+    /// skips hashing and probing the map. `None` when most words would pass anyway.
+    first_shapes: Option<BytePairs>,
     by_first: FastMap<Box<str>, FirstWord>,
     by_pair: FastMap<Box<str>, Vec<usize>>,
     stems: FastMap<Box<str>, Vec<usize>>,
@@ -230,7 +252,16 @@ impl TermSet {
                 continue;
             };
             let rest = &text[pos..];
-            if let Some(first) = self.by_first.get(word) {
+            let keyed = if self
+                .first_shapes
+                .as_ref()
+                .is_none_or(|s| s.has_head(&shape(word)))
+            {
+                self.by_first.get(word)
+            } else {
+                None
+            };
+            if let Some(first) = keyed {
                 let phrases = if first.phrases {
                     next_end
                         .and_then(|n| text.get(pos..n))
@@ -559,6 +590,40 @@ mod tests {
         let mut hits = Vec::new();
         set.find(&word_view("la cazzuola e il cazzo"), |_, _| true, &mut hits);
         assert_eq!(hits.len(), 1);
+    }
+
+    #[test]
+    fn the_word_shape_filter_keeps_every_term() {
+        let terms = ["x", "cazzo", "stronzo di merda", "idiota patentato", "z9"];
+        let text = "x, cazzo! Stronzo di merda e idiota patentato: z9 e il resto";
+        // Few terms: the filter is on. With a word of every ordinary shape: it is off.
+        let fillers: Vec<String> = (1..=12usize)
+            .flat_map(|n| (b'a'..=b'z').map(move |c| (c as char).to_string().repeat(n)))
+            .collect();
+        let mut found = Vec::new();
+        for dense in [false, true] {
+            let mut b = TermSetBuilder::default();
+            for t in terms {
+                b.add(t, false, Owner::Match(0));
+            }
+            if dense {
+                for f in &fillers {
+                    b.add(f, false, Owner::Match(1));
+                }
+            }
+            let set = b.build().unwrap();
+            assert_eq!(set.first_shapes.is_some(), !dense);
+            let mut hits = Vec::new();
+            set.find(&word_view(text), |_, _| true, &mut hits);
+            hits.retain(|h| h.owner == Owner::Match(0));
+            found.push(
+                hits.iter()
+                    .map(|h| (h.norm_start, h.norm_end))
+                    .collect::<Vec<_>>(),
+            );
+        }
+        assert_eq!(found[0].len(), terms.len());
+        assert_eq!(found[0], found[1]);
     }
 
     #[test]
