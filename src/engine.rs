@@ -134,9 +134,9 @@ struct RegexSets {
     raw_ids: Vec<usize>,
     words: RegexSet,
     words_ids: Vec<usize>,
-    /// One pair of search caches per worker thread, by rayon thread index. The sets run
-    /// twice per paragraph, and taking a cache from a shared pool each time made the
-    /// threads fight over the pool's owner word (3–4% of a large run).
+    /// One pair of search caches per worker thread, by rayon thread index. The sets run on
+    /// every paragraph, and taking caches from a shared pool each time made the threads
+    /// fight over the pool's owner word (3–4% of a large run).
     caches: Vec<Mutex<SetCaches>>,
     /// Caches for any other thread (a library caller's own), taken and given back.
     spare: Mutex<Vec<SetCaches>>,
@@ -177,6 +177,91 @@ impl RegexSets {
             caches,
             spare: Mutex::default(),
         })
+    }
+
+    /// Marks in `found` (by gate index) the regexes that match somewhere in the post, by
+    /// walking both sets at once; `matched` keeps the per-view pattern sets between posts.
+    fn open(
+        &self,
+        text: &str,
+        words: &View,
+        found: &mut [bool],
+        matched: &mut Option<[PatternSet; 2]>,
+    ) {
+        let sizes = [self.raw.pattern_len(), self.words.pattern_len()];
+        let found_by_view = matched.get_or_insert_with(|| sizes.map(PatternSet::new));
+        // This worker's caches; another thread takes spare ones.
+        let mut own = rayon::current_thread_index()
+            .and_then(|i| self.caches.get(i))
+            .and_then(|c| c.try_lock().ok());
+        let mut spare = None;
+        let caches: &mut SetCaches = match own.as_deref_mut() {
+            Some(c) => c,
+            None => spare.insert(
+                self.spare
+                    .lock()
+                    .ok()
+                    .and_then(|mut s| s.pop())
+                    .unwrap_or_default(),
+            ),
+        };
+        let [raw_found, words_found] = found_by_view;
+        let [raw_cache, words_cache] = caches;
+        let views = [
+            (&self.raw, &self.raw_ids, text, raw_cache, raw_found),
+            (
+                &self.words,
+                &self.words_ids,
+                words.text.as_str(),
+                words_cache,
+                words_found,
+            ),
+        ];
+        // A set of no regexes (a pack of terms only) is not searched at all.
+        let [a, b] = views.map(|(set, ids, hay, cache, found)| {
+            if ids.is_empty() {
+                return None;
+            }
+            found.clear();
+            let cache = cache.get_or_insert_with(|| set.create_cache());
+            Some(Search {
+                set,
+                cache,
+                hay: hay.as_bytes(),
+                found,
+            })
+        });
+        let complete = search_both(a, b);
+        for (view, (ids, complete)) in [&self.raw_ids, &self.words_ids]
+            .into_iter()
+            .zip(complete)
+            .enumerate()
+        {
+            match complete {
+                None => {}
+                // Iterating a set visits every pattern slot: most paragraphs match none.
+                Some(true) if found_by_view[view].is_empty() => {}
+                Some(true) => {
+                    for p in found_by_view[view].iter() {
+                        if let Some(f) = ids.get(p.as_usize()).and_then(|&id| found.get_mut(id)) {
+                            *f = true;
+                        }
+                    }
+                }
+                // The DFA gave up (a Unicode `\b` on non-ASCII text): every regex of
+                // the view runs, and decides.
+                Some(false) => {
+                    for &id in ids {
+                        if let Some(f) = found.get_mut(id) {
+                            *f = true;
+                        }
+                    }
+                }
+            }
+        }
+        if let (Some(caches), Ok(mut pool)) = (spare, self.spare.lock()) {
+            pool.push(caches);
+        }
     }
 }
 
@@ -284,74 +369,7 @@ impl LiteralGate {
         found.clear();
         found.resize(self.needs.len(), false);
         if big && let Some(sets) = self.sets.get_or_init(|| RegexSets::build(&self.sources)) {
-            let sizes = [sets.raw.pattern_len(), sets.words.pattern_len()];
-            let found_by_view = matched.get_or_insert_with(|| sizes.map(PatternSet::new));
-            // This worker's caches; another thread takes spare ones.
-            let mut own = rayon::current_thread_index()
-                .and_then(|i| sets.caches.get(i))
-                .and_then(|c| c.try_lock().ok());
-            let mut spare = None;
-            let caches: &mut SetCaches = match own.as_deref_mut() {
-                Some(c) => c,
-                None => spare.insert(
-                    sets.spare
-                        .lock()
-                        .ok()
-                        .and_then(|mut s| s.pop())
-                        .unwrap_or_default(),
-                ),
-            };
-            let [raw_found, words_found] = found_by_view;
-            let [raw_cache, words_cache] = caches;
-            let views = [
-                (&sets.raw, &sets.raw_ids, text, raw_cache, raw_found),
-                (
-                    &sets.words,
-                    &sets.words_ids,
-                    words.text.as_str(),
-                    words_cache,
-                    words_found,
-                ),
-            ];
-            // A set of no regexes (a pack of terms only) is not searched at all.
-            let [a, b] = views.map(|(set, ids, hay, cache, found)| {
-                if ids.is_empty() {
-                    return None;
-                }
-                found.clear();
-                let cache = cache.get_or_insert_with(|| set.create_cache());
-                Some(Search {
-                    set,
-                    cache,
-                    hay: hay.as_bytes(),
-                    found,
-                })
-            });
-            let complete = search_both(a, b);
-            for (view, (ids, complete)) in [&sets.raw_ids, &sets.words_ids]
-                .into_iter()
-                .zip(complete)
-                .enumerate()
-            {
-                match complete {
-                    None => {}
-                    // Iterating a set visits every pattern slot: most paragraphs match none.
-                    Some(true) if found_by_view[view].is_empty() => {}
-                    Some(true) => {
-                        for p in found_by_view[view].iter() {
-                            if let Some(&id) = ids.get(p.as_usize()) {
-                                found[id] = true;
-                            }
-                        }
-                    }
-                    // The DFA gave up (a Unicode `\b` on non-ASCII text): every regex of
-                    // the view runs, and decides.
-                    Some(false) => ids.iter().for_each(|&id| found[id] = true),
-                }
-            }
-            if let (Some(caches), Ok(mut pool)) = (spare, sets.spare.lock()) {
-                pool.push(caches);
-            }
+            sets.open(text, words, found, matched);
             return;
         }
         let lower;
