@@ -142,8 +142,8 @@ struct RegexSets {
     spare: Mutex<Vec<SetCaches>>,
 }
 
-/// By view (raw, words); `None` for a view without regexes: its set never runs, and a
-/// cache costs allocations.
+/// By view (raw, words); `None` until the view's set first runs on the thread, and for a
+/// view without regexes, whose set never runs (a cache costs allocations).
 type SetCaches = [Option<hybrid::dfa::Cache>; 2];
 
 impl RegexSets {
@@ -161,13 +161,9 @@ impl RegexSets {
         // Built side by side: the other workers wait for the sets.
         let (raw, words) = rayon::join(|| of(ViewKind::Raw), || of(ViewKind::Words));
         let ((raw, raw_ids), (words, words_ids)) = (raw?, words?);
+        // Each made on first use: a view without regexes never gets one.
         let caches = (0..rayon::current_num_threads())
-            .map(|_| {
-                Mutex::new([
-                    (!raw_ids.is_empty()).then(|| raw.create_cache()),
-                    (!words_ids.is_empty()).then(|| words.create_cache()),
-                ])
-            })
+            .map(|_| Mutex::default())
             .collect();
         Some(RegexSets {
             raw,

@@ -170,10 +170,11 @@ impl<'a> Walk<'a> {
 pub fn search_both(a: Option<Search<'_>>, b: Option<Search<'_>>) -> [Option<bool>; 2] {
     let mut a = a.map(Walk::new);
     let mut b = b.map(Walk::new);
-    let len_a = a.as_ref().map_or(0, |w| w.search.hay.len());
-    let len_b = b.as_ref().map_or(0, |w| w.search.hay.len());
+    // Bytes walked side by side: the shorter text, when there are two.
+    let mut shared = 0;
     if let (Some(wa), Some(wb)) = (&mut a, &mut b) {
         let (ha, hb) = (wa.search.hay, wb.search.hay);
+        shared = ha.len().min(hb.len());
         for (&x, &y) in ha.iter().zip(hb) {
             if !(wa.live || wb.live) {
                 break;
@@ -187,11 +188,6 @@ pub fn search_both(a: Option<Search<'_>>, b: Option<Search<'_>>) -> [Option<bool
         }
     }
     // The rest of the longer text, or all of the only one.
-    let shared = if a.is_some() && b.is_some() {
-        len_a.min(len_b)
-    } else {
-        0
-    };
     for w in [&mut a, &mut b].into_iter().flatten() {
         let hay = w.search.hay;
         for &x in hay.get(shared..).unwrap_or(&[]) {

@@ -251,7 +251,6 @@ impl TermSet {
             let Some(word) = text.get(pos..word_end) else {
                 continue;
             };
-            let rest = &text[pos..];
             let keyed = if self
                 .first_shapes
                 .as_ref()
@@ -262,6 +261,7 @@ impl TermSet {
                 None
             };
             if let Some(first) = keyed {
+                let rest = &text[pos..];
                 let phrases = if first.phrases {
                     next_end
                         .and_then(|n| text.get(pos..n))
