@@ -279,7 +279,7 @@ pub fn decode(bytes: Vec<u8>) -> Content {
     if bytes.iter().take(8192).any(|&b| b == 0) {
         return Content::Binary;
     }
-    match String::from_utf8(bytes) {
+    match utf8(bytes) {
         Ok(text) => Content::Text {
             text,
             warning: None,
@@ -295,6 +295,35 @@ pub fn decode(bytes: Vec<u8>) -> Content {
                 ),
             }
         }
+    }
+}
+
+/// `String::from_utf8`, validating the two halves of a large buffer side by side: on one
+/// core the check of a 100 MB file took 25 ms while the other core waited.
+fn utf8(bytes: Vec<u8>) -> Result<String, std::string::FromUtf8Error> {
+    if bytes.len() < SPLIT_READ {
+        return String::from_utf8(bytes);
+    }
+    // A cut before a byte that starts a character (at most three bytes back), so that a
+    // valid text is valid on both sides.
+    let mut mid = bytes.len() / 2;
+    for _ in 0..3 {
+        if bytes.get(mid).is_some_and(|&b| b & 0xC0 == 0x80) {
+            mid -= 1;
+        }
+    }
+    let (first, second) = bytes.split_at(mid);
+    let (a, b) = rayon::join(
+        || std::str::from_utf8(first).is_ok(),
+        || std::str::from_utf8(second).is_ok(),
+    );
+    if a && b {
+        // SAFETY: both parts are valid UTF-8, and so is their concatenation (UTF-8 is
+        // self-synchronising: a valid part starts and ends on whole characters).
+        Ok(unsafe { String::from_utf8_unchecked(bytes) })
+    } else {
+        // The error, with its position, comes from the whole.
+        String::from_utf8(bytes)
     }
 }
 
@@ -320,6 +349,25 @@ mod tests {
                 assert!(read == text);
             }
             _ => panic!("not read as text"),
+        }
+    }
+
+    #[test]
+    fn large_texts_are_validated_by_halves_to_the_same_verdict() {
+        let n = SPLIT_READ / 3 + 1;
+        // Three-byte letters, one across the middle whatever the cut.
+        let valid = "€".repeat(n).into_bytes();
+        assert_eq!(
+            utf8(valid.clone()).map(String::into_bytes),
+            Ok(valid.clone())
+        );
+        // One bad byte in either half, or a letter cut in two at the middle: refused, at
+        // the position the whole-text check gives.
+        for at in [10, valid.len() - 10, valid.len() / 2] {
+            let mut bad = valid.clone();
+            bad[at] = 0xFF;
+            let expected = String::from_utf8(bad.clone()).unwrap_err().utf8_error();
+            assert_eq!(utf8(bad).unwrap_err().utf8_error(), expected, "at {at}");
         }
     }
 
