@@ -412,10 +412,23 @@ pub const fn is_mask(c: char) -> bool {
 struct RawToken {
     start: usize,
     end: usize,
-    /// Folded characters, leet symbols kept as written, each with its original byte range.
-    chars: Vec<char>,
-    spans: Vec<(usize, usize)>,
+    /// Its folded characters (leet symbols kept as written) in [`RawTokens::chars`]: one
+    /// buffer for every token, since two vectors per token were most of the evasion view's
+    /// time.
+    chars: std::ops::Range<usize>,
     homoglyph: bool,
+}
+
+/// The raw tokens of a text, with their characters.
+struct RawTokens {
+    tokens: Vec<RawToken>,
+    chars: Vec<char>,
+}
+
+impl RawTokens {
+    fn chars(&self, t: &RawToken) -> &[char] {
+        self.chars.get(t.chars.clone()).unwrap_or(&[])
+    }
 }
 
 /// A word with masked letters (`c***o`), for the mask matcher.
@@ -434,7 +447,8 @@ pub struct MaskedWord {
 /// `evasive` only when it really shows a disguise, so an ordinary double letter (`penne`)
 /// never turns into another word (`pene`).
 pub fn evasion_view(text: &str) -> (View, Vec<MaskedWord>) {
-    let raws = raw_tokens(text);
+    let raw_tokens = raw_tokens(text);
+    let raws = &raw_tokens.tokens;
     // Sized once: growing these a push at a time was most of the allocations of a large run.
     let mut view = View {
         per_byte: true,
@@ -445,14 +459,20 @@ pub fn evasion_view(text: &str) -> (View, Vec<MaskedWord>) {
         tokens: Vec::with_capacity(raws.len()),
     };
     let mut masked = Vec::new();
+    // Each token's decoded word, written here rather than into strings of its own.
+    let mut word = String::new();
     let mut i = 0;
     while i < raws.len() {
         // Join runs of single-letter tokens: "c a z z o", "c.a.z.z.o", "s-t-r-o-n-z-o".
         // Every gap of the run must be the same separator, and a leading one-letter Italian
         // word ("e", "a", "o", "i") stays a word of its own: "e c.a.z.z.o", "e c a z z o".
+        let single = |r: &RawToken| match raw_tokens.chars(r) {
+            [c] if c.is_alphabetic() => Some(*c),
+            _ => None,
+        };
         let mut j = i;
         let mut gap: Option<&str> = None;
-        while j < raws.len() && is_single_letter(&raws[j]) {
+        while j < raws.len() && single(&raws[j]).is_some() {
             if j > i {
                 let g = text.get(raws[j - 1].end..raws[j].start).unwrap_or("\n");
                 if !short_gap(text, raws[j - 1].end, raws[j].start) || gap.is_some_and(|p| p != g) {
@@ -465,22 +485,22 @@ pub fn evasion_view(text: &str) -> (View, Vec<MaskedWord>) {
         if j - i >= 3 {
             let letters: Vec<(char, usize, usize)> = raws[i..j]
                 .iter()
-                .map(|r| (r.chars[0], r.start, r.end))
+                .filter_map(|r| Some((single(r)?, r.start, r.end)))
                 .collect();
-            let alt = j - i >= 4 && matches!(raws[i].chars[0], 'e' | 'a' | 'o' | 'i');
+            let alt =
+                j - i >= 4 && single(&raws[i]).is_some_and(|c| matches!(c, 'e' | 'a' | 'o' | 'i'));
             view.push_letters(&letters, alt);
             i = j;
             continue;
         }
         let raw = &raws[i];
+        let chars = raw_tokens.chars(raw);
         i += 1;
-        let has_letter = raw.chars.iter().any(|c| c.is_alphabetic());
-        if !has_letter {
+        if !chars.iter().any(|c| c.is_alphabetic()) {
             continue;
         }
-        if raw.chars.iter().any(|&c| is_mask(c)) {
-            let letters: Vec<Option<char>> = raw
-                .chars
+        if chars.iter().any(|&c| is_mask(c)) {
+            let letters: Vec<Option<char>> = chars
                 .iter()
                 .map(|&c| {
                     if is_mask(c) {
@@ -497,23 +517,29 @@ pub fn evasion_view(text: &str) -> (View, Vec<MaskedWord>) {
             });
             continue;
         }
-        let mut leeted = false;
-        let decoded: String = raw
-            .chars
-            .iter()
-            .map(|&c| {
-                if c.is_alphabetic() {
-                    c
-                } else if let Some(l) = leet(c) {
-                    leeted = true;
-                    l
-                } else {
-                    c
-                }
-            })
-            .collect();
-        let long_run = has_run(&decoded, 3);
-        let word = collapse_runs(&decoded);
+        // Leet decoded and runs collapsed in one pass; a run of three letters or more
+        // marks the token.
+        let (mut leeted, mut long_run) = (false, false);
+        let (mut last, mut run) = (None, 0);
+        word.clear();
+        for &c in chars {
+            let c = if c.is_alphabetic() {
+                c
+            } else if let Some(l) = leet(c) {
+                leeted = true;
+                l
+            } else {
+                c
+            };
+            if Some(c) == last {
+                run += 1;
+                long_run |= run >= 3 && c.is_alphabetic();
+            } else {
+                word.push(c);
+                last = Some(c);
+                run = 1;
+            }
+        }
         view.push_token(
             &word,
             raw.start,
@@ -814,10 +840,6 @@ fn probe_may_evade(text: &str) -> bool {
     finish(&mut run, &mut singles)
 }
 
-fn is_single_letter(r: &RawToken) -> bool {
-    r.chars.len() == 1 && r.chars[0].is_alphabetic()
-}
-
 /// One or two separator characters on the same line.
 fn short_gap(text: &str, a: usize, b: usize) -> bool {
     let gap = text.get(a..b).unwrap_or("\n");
@@ -825,34 +847,23 @@ fn short_gap(text: &str, a: usize, b: usize) -> bool {
     (1..=2).contains(&n) && !gap.contains('\n')
 }
 
-fn has_run(s: &str, n: usize) -> bool {
-    let mut last = None;
-    let mut count = 0;
-    for c in s.chars() {
-        if Some(c) == last {
-            count += 1;
-            if count >= n && c.is_alphabetic() {
-                return true;
-            }
-        } else {
-            last = Some(c);
-            count = 1;
-        }
-    }
-    false
-}
-
 /// Splits text into runs of letters, digits, leet symbols and masks, trimming symbols at the
 /// edges (a final `!` is punctuation, not an `i`).
-fn raw_tokens(text: &str) -> Vec<RawToken> {
-    let mut out = Vec::with_capacity(text.len() / 5);
+fn raw_tokens(text: &str) -> RawTokens {
+    let mut tokens = Vec::with_capacity(text.len() / 5);
+    let mut chars: Vec<char> = Vec::with_capacity(text.len());
+    // The original byte range of each character, for trimming.
+    let mut spans: Vec<(usize, usize)> = Vec::with_capacity(text.len());
     let mut cur: Option<RawToken> = None;
     let mut folded = String::new();
-    let flush = |cur: &mut Option<RawToken>, out: &mut Vec<RawToken>| {
+    let flush = |cur: &mut Option<RawToken>,
+                 tokens: &mut Vec<RawToken>,
+                 chars: &[char],
+                 spans: &[(usize, usize)]| {
         if let Some(mut t) = cur.take() {
-            trim_symbols(&mut t);
+            trim_symbols(&mut t, chars, spans);
             if !t.chars.is_empty() {
-                out.push(t);
+                tokens.push(t);
             }
         }
     };
@@ -861,74 +872,84 @@ fn raw_tokens(text: &str) -> Vec<RawToken> {
         if !c.is_ascii() && (is_invisible(c) || is_combining_mark(c)) {
             if let Some(t) = cur.as_mut() {
                 t.end = end;
-                if let Some(last) = t.spans.last_mut() {
+                if let Some(last) = spans.last_mut() {
                     last.1 = end;
                 }
             }
             continue;
         }
-        folded.clear();
         // ASCII folds to itself in lower case: the general path (a string and a Unicode
         // test per character) is for the rest.
-        let (homo, keep) = if c.is_ascii() {
-            let l = c.to_ascii_lowercase();
-            folded.push(l);
-            (
+        let ascii = c.is_ascii().then(|| c.to_ascii_lowercase());
+        let (homo, keep) = match ascii {
+            Some(l) => (
                 false,
                 l.is_ascii_alphanumeric() || leet(l).is_some() || is_mask(l),
-            )
-        } else {
-            let homo = fold_char(c, &mut folded);
-            let keep = !folded.is_empty()
-                && folded
-                    .chars()
-                    .all(|f| f.is_alphanumeric() || leet(f).is_some() || is_mask(f));
-            (homo, keep)
+            ),
+            None => {
+                folded.clear();
+                let homo = fold_char(c, &mut folded);
+                let keep = !folded.is_empty()
+                    && folded
+                        .chars()
+                        .all(|f| f.is_alphanumeric() || leet(f).is_some() || is_mask(f));
+                (homo, keep)
+            }
         };
         if keep {
-            let t = cur.get_or_insert_with(|| RawToken {
+            let at = chars.len();
+            let t = cur.get_or_insert(RawToken {
                 start: i,
                 end,
-                chars: Vec::with_capacity(12),
-                spans: Vec::with_capacity(12),
+                chars: at..at,
                 homoglyph: false,
             });
-            for f in folded.chars() {
-                t.chars.push(f);
-                t.spans.push((i, end));
+            match ascii {
+                Some(l) => {
+                    chars.push(l);
+                    spans.push((i, end));
+                }
+                None => {
+                    for f in folded.chars() {
+                        chars.push(f);
+                        spans.push((i, end));
+                    }
+                }
             }
+            t.chars.end = chars.len();
             t.end = end;
             t.homoglyph |= homo;
         } else {
-            flush(&mut cur, &mut out);
+            flush(&mut cur, &mut tokens, &chars, &spans);
         }
     }
-    flush(&mut cur, &mut out);
-    out
+    flush(&mut cur, &mut tokens, &chars, &spans);
+    RawTokens { tokens, chars }
 }
 
 /// Drops leading and trailing symbols that are punctuation there (a final `!` is not an
 /// `i`, a leading `@` starts a handle); a trailing mask after letters stays (`cazz*`).
-fn trim_symbols(t: &mut RawToken) {
-    while let Some(&last) = t.chars.last() {
-        if last.is_alphanumeric() || is_mask(last) {
-            break;
-        }
-        t.chars.pop();
-        t.spans.pop();
-    }
-    let lead = t
-        .chars
+fn trim_symbols(t: &mut RawToken, chars: &[char], spans: &[(usize, usize)]) {
+    let Some(own) = chars.get(t.chars.clone()) else {
+        t.chars = 0..0;
+        return;
+    };
+    let keep_end = own
+        .iter()
+        .rposition(|&c| c.is_alphanumeric() || is_mask(c))
+        .map_or(0, |k| k + 1);
+    let lead = own[..keep_end]
         .iter()
         .take_while(|&&c| !(c.is_alphanumeric() || c == '$'))
         .count();
-    t.chars.drain(..lead);
-    t.spans.drain(..lead);
-    if t.chars.iter().all(|&c| is_mask(c)) {
-        t.chars.clear();
-        t.spans.clear();
+    let kept = &own[lead..keep_end];
+    if kept.iter().all(|&c| is_mask(c)) {
+        t.chars = 0..0;
+        return;
     }
-    if let (Some(first), Some(last)) = (t.spans.first(), t.spans.last()) {
+    let from = t.chars.start;
+    t.chars = from + lead..from + keep_end;
+    if let (Some(first), Some(last)) = (spans.get(t.chars.start), spans.get(t.chars.end - 1)) {
         t.start = first.0;
         t.end = last.1;
     }
