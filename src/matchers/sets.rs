@@ -190,27 +190,22 @@ impl<'a> Walk<'a> {
 pub fn search_both(a: Option<Search<'_>>, b: Option<Search<'_>>) -> [Option<bool>; 2] {
     let mut a = a.map(Walk::new);
     let mut b = b.map(Walk::new);
-    // Bytes walked side by side: the shorter text, when there are two.
-    let mut shared = 0;
+    // Bytes walked side by side, while both walks are live.
+    let mut together = 0;
     if let (Some(wa), Some(wb)) = (&mut a, &mut b) {
-        let (ha, hb) = (wa.search.hay, wb.search.hay);
-        shared = ha.len().min(hb.len());
-        for (&x, &y) in ha.iter().zip(hb) {
-            if !(wa.live || wb.live) {
+        for (&x, &y) in wa.search.hay.iter().zip(wb.search.hay) {
+            if !(wa.live && wb.live) {
                 break;
             }
-            if wa.live {
-                wa.step(x);
-            }
-            if wb.live {
-                wb.step(y);
-            }
+            wa.step(x);
+            wb.step(y);
+            together += 1;
         }
     }
-    // The rest of the longer text, or all of the only one.
+    // The rest of each text, or all of the only one.
     for w in [&mut a, &mut b].into_iter().flatten() {
         let hay = w.search.hay;
-        for &x in hay.get(shared..).unwrap_or(&[]) {
+        for &x in hay.get(together..).unwrap_or(&[]) {
             if !w.live {
                 break;
             }
