@@ -186,6 +186,7 @@ impl RegexSets {
         text: &str,
         words: &View,
         found: &mut [bool],
+        opened: &mut Vec<usize>,
         matched: &mut Option<[PatternSet; 2]>,
     ) {
         let sizes = [self.raw.pattern_len(), self.words.pattern_len()];
@@ -243,8 +244,11 @@ impl RegexSets {
                 Some(true) if found_by_view[view].is_empty() => {}
                 Some(true) => {
                     for p in found_by_view[view].iter() {
-                        if let Some(f) = ids.get(p.as_usize()).and_then(|&id| found.get_mut(id)) {
+                        if let Some(&id) = ids.get(p.as_usize())
+                            && let Some(f) = found.get_mut(id)
+                        {
                             *f = true;
+                            opened.push(id);
                         }
                     }
                 }
@@ -254,12 +258,17 @@ impl RegexSets {
                     for &id in ids {
                         if let Some(f) = found.get_mut(id) {
                             *f = true;
+                            opened.push(id);
                         }
                     }
                 }
             }
         }
-        if let (Some(caches), Ok(mut pool)) = (spare, self.spare.lock()) {
+        // Only a thread that took spare caches touches the shared pool: locking it for
+        // every paragraph made the workers pass its cache line back and forth.
+        if let Some(caches) = spare
+            && let Ok(mut pool) = self.spare.lock()
+        {
             pool.push(caches);
         }
     }
@@ -364,12 +373,14 @@ impl LiteralGate {
         words: &View,
         big: bool,
         found: &mut Vec<bool>,
+        opened: &mut Vec<usize>,
         matched: &mut Option<[PatternSet; 2]>,
     ) {
         found.clear();
         found.resize(self.needs.len(), false);
+        opened.clear();
         if big && let Some(sets) = self.sets.get_or_init(|| RegexSets::build(&self.sources)) {
-            sets.open(text, words, found, matched);
+            sets.open(text, words, found, opened, matched);
             return;
         }
         let lower;
@@ -425,6 +436,13 @@ impl LiteralGate {
         for (&(needs_literal, min_digits), found) in self.needs.iter().zip(found.iter_mut()) {
             *found = (*found || !needs_literal) && digits >= min_digits;
         }
+        opened.extend(
+            found
+                .iter()
+                .enumerate()
+                .filter(|(_, o)| **o)
+                .map(|(g, _)| g),
+        );
     }
 }
 
@@ -850,12 +868,21 @@ impl Engine {
         }
 
         let open = &mut scratch.open;
-        self.gate
-            .open(text, words, big, open, &mut scratch.matched_patterns);
+        let opened = &mut scratch.opened;
+        self.gate.open(
+            text,
+            words,
+            big,
+            open,
+            opened,
+            &mut scratch.matched_patterns,
+        );
         let visit = &mut scratch.visit;
         visit.clear();
         visit.extend_from_slice(&self.always_visited);
-        for (g, _) in open.iter().enumerate().filter(|(_, o)| **o) {
+        // The opened gates as a list: most paragraphs open a few of some two hundred, and
+        // scanning all of them was a quarter of this function's own time.
+        for &g in opened.iter() {
             if let Some(rules) = self.rules_by_gate.get(g) {
                 visit.extend_from_slice(rules);
             }
@@ -1022,6 +1049,8 @@ pub struct Scratch {
     rules: RuleStates,
     term_hits: Vec<TermHit>,
     open: Vec<bool>,
+    /// The indices of `open` that are set.
+    opened: Vec<usize>,
     visit: Vec<usize>,
     matched_patterns: Option<[PatternSet; 2]>,
 }
