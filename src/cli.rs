@@ -828,11 +828,11 @@ fn check(args: CheckArgs) -> Result<i32> {
     Ok(code)
 }
 
-/// Reports of the last batch of a run, whose memory the process gives back when it exits
-/// right after: freeing the tens of thousands of findings of a large file one by one took
-/// 40 ms on one core.
-fn left_to_exit<T>(reports: T) {
-    std::mem::forget(reports);
+/// What a run has shown (its last reports and output), left for the process to give back
+/// when it exits right after: freeing the tens of thousands of findings of a large file one
+/// by one took 40 ms on one core.
+fn left_to_exit<T>(shown: T) {
+    std::mem::forget(shown);
 }
 
 /// What the baseline hid and which of its entries match nothing any more.
