@@ -7,6 +7,7 @@ use super::BytePairs;
 use crate::text::{MaskedWord, View, collapse_runs};
 use anyhow::{Result, anyhow};
 use std::collections::HashMap;
+use std::hash::BuildHasher;
 use std::sync::OnceLock;
 
 /// What a term is for.
@@ -78,7 +79,7 @@ impl<'a> TermSetBuilder<'a> {
     pub fn build(self) -> Result<TermSet> {
         let merged = self.merged();
         let mut by_first: FastMap<Box<str>, FirstWord> = FastMap::default();
-        let mut by_pair: FastMap<Box<str>, Vec<usize>> = FastMap::default();
+        let mut by_pair: FastMap<u64, Vec<usize>> = FastMap::default();
         let mut stems: FastMap<Box<str>, Vec<usize>> = FastMap::default();
         let mut short_stems = Vec::new();
         for id in 0..merged.word_spans.len() {
@@ -98,7 +99,7 @@ impl<'a> TermSetBuilder<'a> {
                 None => None,
             };
             if let Some(pair) = pair {
-                by_pair.entry(pair.into()).or_default().push(id);
+                by_pair.entry(key_hash(pair)).or_default().push(id);
                 by_first.entry(first.into()).or_default().phrases = true;
             } else if uses.iter().any(|u| !u.stem) || !single {
                 by_first.entry(first.into()).or_default().push(id);
@@ -125,11 +126,42 @@ impl<'a> TermSetBuilder<'a> {
             (t + usize::from(shapes.has_head(&key)), a + 1)
         });
         let first_shapes = (2 * taken < all).then_some(shapes);
+        let mut ids = Vec::new();
+        let mut list = |v: &[usize]| {
+            let start = ids.len();
+            ids.extend(v.iter().filter_map(|&i| u32::try_from(i).ok()));
+            (start as u32, ids.len() as u32)
+        };
+        let mut firsts = FastMap::<u64, FirstWord>::default();
+        for (key, w) in by_first {
+            let merged_first = firsts.entry(key_hash(&key)).or_default();
+            for id in w.terms() {
+                merged_first.push(id);
+            }
+            merged_first.phrases |= w.phrases;
+        }
+        let by_first = HashIndex::new(firsts.into_iter().map(|(h, w)| {
+            let mut terms: Vec<usize> = w.terms().collect();
+            let first = terms.first().map_or(NO_TERM, |&t| t as u32);
+            if !terms.is_empty() {
+                terms.remove(0);
+            }
+            (
+                h,
+                FirstEntry {
+                    first,
+                    more: list(&terms),
+                    phrases: w.phrases,
+                },
+            )
+        }));
+        let by_pair = HashIndex::new(by_pair.into_iter().map(|(h, v)| (h, list(&v))));
         Ok(TermSet {
             terms: merged,
             first_shapes,
             by_first,
             by_pair,
+            ids,
             stems,
             stem_heads,
             short_stems,
@@ -189,6 +221,69 @@ impl FirstWord {
     }
 }
 
+/// A [`FirstWord`] in the index: its first term (`NO_TERM` for none), the span of its other
+/// terms in [`TermSet::ids`], and whether phrases start with it.
+#[derive(Clone, Copy, Default)]
+struct FirstEntry {
+    first: u32,
+    more: (u32, u32),
+    phrases: bool,
+}
+
+const NO_TERM: u32 = u32::MAX;
+
+/// The hash a key is known by in a [`HashIndex`]; never 0, which marks an empty slot.
+fn key_hash(key: &str) -> u64 {
+    const HASHER: foldhash::fast::FixedState = foldhash::fast::FixedState::with_seed(0x5eed);
+    HASHER.hash_one(key).max(1)
+}
+
+/// Keys' hashes to values, without the keys. Every value found is a list of candidates that
+/// the caller compares with the text anyway (a term's words), so keys need not be kept or
+/// compared, and two keys with one hash only share their candidates. Written here rather
+/// than used from `HashMap`: the keys' boxes, their comparison and the map's probing were
+/// two thirds of looking up a word, and the slots of this one fit in a few cache lines per
+/// thousand keys. Open addressing, half full at most, linear probing: the keys are fixed
+/// when it is built, so no text can lengthen a probe.
+struct HashIndex<V> {
+    slots: Vec<(u64, V)>,
+    mask: usize,
+}
+
+impl<V: Copy + Default> HashIndex<V> {
+    /// From distinct hashes (as [`key_hash`] gives them).
+    fn new(entries: impl ExactSizeIterator<Item = (u64, V)>) -> HashIndex<V> {
+        let size = (2 * entries.len()).next_power_of_two().max(2);
+        let mut index = HashIndex {
+            slots: vec![(0, V::default()); size],
+            mask: size - 1,
+        };
+        for (hash, value) in entries {
+            let mut i = hash as usize & index.mask;
+            while index.slots[i].0 != 0 {
+                i = (i + 1) & index.mask;
+            }
+            index.slots[i] = (hash, value);
+        }
+        index
+    }
+
+    #[inline]
+    fn get(&self, hash: u64) -> Option<&V> {
+        let mut i = hash as usize & self.mask;
+        loop {
+            let (h, v) = self.slots.get(i)?;
+            if *h == hash {
+                return Some(v);
+            }
+            if *h == 0 {
+                return None;
+            }
+            i = (i + 1) & self.mask;
+        }
+    }
+}
+
 /// A word's length (capped) and first byte, as a pair for [`BytePairs`].
 fn shape(word: &str) -> [u8; 2] {
     let len = u8::try_from(word.len()).unwrap_or(u8::MAX);
@@ -221,8 +316,10 @@ pub struct TermSet {
     /// no key has (most of the short words of a text, against a user's list of long terms)
     /// skips hashing and probing the map. `None` when most words would pass anyway.
     first_shapes: Option<BytePairs>,
-    by_first: FastMap<Box<str>, FirstWord>,
-    by_pair: FastMap<Box<str>, Vec<usize>>,
+    by_first: HashIndex<FirstEntry>,
+    by_pair: HashIndex<(u32, u32)>,
+    /// The lists of term ids the entries above point to, by (start, end).
+    ids: Vec<u32>,
     stems: FastMap<Box<str>, Vec<usize>>,
     /// The first two bytes of every stem key: a few dozen keys, so almost every word of a
     /// text fails this test and skips the key and the lookup (a seventh of a term-only run).
@@ -256,7 +353,7 @@ impl TermSet {
                 .as_ref()
                 .is_none_or(|s| s.has_head(&shape(word)))
             {
-                self.by_first.get(word)
+                self.by_first.get(key_hash(word))
             } else {
                 None
             };
@@ -265,11 +362,21 @@ impl TermSet {
                 let phrases = if first.phrases {
                     next_end
                         .and_then(|n| text.get(pos..n))
-                        .and_then(|p| self.by_pair.get(p))
+                        .and_then(|p| self.by_pair.get(key_hash(p)))
                 } else {
                     None
                 };
-                for id in first.terms().chain(phrases.into_iter().flatten().copied()) {
+                let list = |span: Option<&(u32, u32)>| {
+                    span.and_then(|&(a, b)| self.ids.get(a as usize..b as usize))
+                        .unwrap_or(&[])
+                };
+                let firsts = (first.first != NO_TERM).then_some(first.first);
+                let ids = firsts
+                    .into_iter()
+                    .chain(list(Some(&first.more)).iter().copied())
+                    .chain(list(phrases).iter().copied());
+                // Keys are known by their hash only: every candidate is compared here.
+                for id in ids.map(|i| i as usize) {
                     let w = self.terms.word(id);
                     if !rest.starts_with(w) {
                         continue;
@@ -569,6 +676,22 @@ mod tests {
                 ("scemo", Owner::Match(2)),
             ]
         );
+    }
+
+    /// Hashes that share their low bits land in one run of slots: each is still found, and a
+    /// hash that is not there ends the probe at the next empty slot.
+    #[test]
+    fn the_hash_index_probes_past_neighbours() {
+        let index = HashIndex::new([(8, 'a'), (16, 'b'), (9, 'c'), (3, 'd')].into_iter());
+        assert_eq!(index.slots.len(), 8);
+        for (hash, value) in [(8, 'a'), (16, 'b'), (9, 'c'), (3, 'd')] {
+            assert_eq!(index.get(hash), Some(&value));
+        }
+        assert_eq!(index.get(24), None);
+        assert_eq!(index.get(5), None);
+        assert_ne!(key_hash(""), 0);
+        let empty = HashIndex::<u32>::new(std::iter::empty());
+        assert_eq!(empty.get(key_hash("di")), None);
     }
 
     #[test]
