@@ -6,7 +6,7 @@ use crate::matchers::conditions::{Condition, Regions};
 use crate::matchers::literals::{Requirement, requirement};
 use crate::matchers::metric;
 use crate::matchers::patterns::{LazyRegex, REGEX_SIZE_LIMIT};
-use crate::matchers::sets::{RegexSet, Search, search_both};
+use crate::matchers::sets::{RegexSet, Search, Start, search_both};
 use crate::matchers::terms::{MaskableTerm, Owner, TermHit, TermTable, evasion_form, mask_fits};
 use crate::matchers::{BytePairs, Locator, Span};
 use crate::rules::builtin;
@@ -127,6 +127,8 @@ struct LiteralGate {
     needs: Vec<(bool, usize)>,
     /// Per regex, by gate index: the regex itself, for the sets.
     sources: Vec<Arc<LazyRegex>>,
+    /// Per regex, by gate index: whether every rule using it wants whole words.
+    whole_words: Vec<bool>,
     raw_ac: OnceLock<Option<AhoCorasick>>,
     words_ac: OnceLock<Option<AhoCorasick>>,
     sets: OnceLock<Option<RegexSets>>,
@@ -158,13 +160,22 @@ type SetCaches = [Option<hybrid::dfa::Cache>; 2];
 struct OwnCaches(Mutex<SetCaches>);
 
 impl RegexSets {
-    fn build(sources: &[Arc<LazyRegex>]) -> Option<RegexSets> {
+    /// `whole_words`, by gate index: whether every rule using the regex keeps only matches
+    /// with clean edges.
+    fn build(sources: &[Arc<LazyRegex>], whole_words: &[bool]) -> Option<RegexSets> {
         let of = |view: ViewKind| -> Option<(RegexSet, Vec<usize>)> {
-            let (ids, patterns): (Vec<usize>, Vec<&str>) = sources
+            let (ids, patterns): (Vec<usize>, Vec<(&str, Start)>) = sources
                 .iter()
                 .enumerate()
                 .filter(|(_, re)| re.view == view)
-                .map(|(i, re)| (i, re.source.as_str()))
+                .map(|(i, re)| {
+                    let start = match (whole_words.get(i), view) {
+                        (Some(true), ViewKind::Raw) => Start::AfterNonAlnum,
+                        (Some(true), ViewKind::Words) => Start::AfterSpace,
+                        _ => Start::Anywhere,
+                    };
+                    (i, (re.source.as_str(), start))
+                })
                 .unzip();
             let set = RegexSet::new(&patterns, 8 * REGEX_SIZE_LIMIT, REGEX_SET_DFA).ok()?;
             Some((set, ids))
@@ -382,6 +393,7 @@ struct GateBuilder {
     words: LiteralsBuilder,
     needs: Vec<(bool, usize)>,
     sources: Vec<Arc<LazyRegex>>,
+    whole_words: Vec<bool>,
     /// One compiled regex per distinct pattern: many rules share context patterns (a
     /// person's initials, a name), and each compile costs a fraction of a millisecond.
     shared: FastMap<(String, ViewKind), Arc<LazyRegex>>,
@@ -390,19 +402,25 @@ struct GateBuilder {
 impl GateBuilder {
     /// The regex for a pattern (`source` as written, `filled` with placeholders), shared
     /// with every other rule that uses the same one, and gated by its requirement.
+    /// `whole_words`: whether this use keeps only matches with clean edges.
     fn regex(
         &mut self,
         source: &str,
         filled: String,
         view: ViewKind,
         builtin_rule: bool,
+        whole_words: bool,
     ) -> Arc<LazyRegex> {
         let key = (filled, view);
         if let Some(re) = self.shared.get(&key) {
+            if let Some(w) = re.gate.and_then(|g| self.whole_words.get_mut(g)) {
+                *w &= whole_words;
+            }
             return re.clone();
         }
         let mut re = LazyRegex::new(key.0.clone(), view);
         self.gate(&mut re, literals_for(source, builtin_rule));
+        self.whole_words.push(whole_words);
         let re = Arc::new(re);
         self.sources.push(re.clone());
         self.shared.insert(key, re.clone());
@@ -434,6 +452,7 @@ impl GateBuilder {
             words: self.words.build(),
             needs: self.needs,
             sources: self.sources,
+            whole_words: self.whole_words,
             raw_ac: OnceLock::new(),
             words_ac: OnceLock::new(),
             sets: OnceLock::new(),
@@ -455,7 +474,11 @@ impl LiteralGate {
         found.clear();
         found.resize(self.needs.len(), false);
         opened.clear();
-        if big && let Some(sets) = self.sets.get_or_init(|| RegexSets::build(&self.sources)) {
+        if big
+            && let Some(sets) = self
+                .sets
+                .get_or_init(|| RegexSets::build(&self.sources, &self.whole_words))
+        {
             sets.open(text, words, found, opened, matched);
             return;
         }
@@ -641,7 +664,8 @@ impl Engine {
                 let mut regexes = Vec::new();
                 for p in &def.patterns {
                     if let Some(filled) = expand_pattern(p, ph) {
-                        regexes.push(gates.regex(p, filled, def.on, builtin_rule));
+                        let whole_words = def.word_boundary.unwrap_or(true);
+                        regexes.push(gates.regex(p, filled, def.on, builtin_rule, whole_words));
                     }
                 }
                 if regexes.is_empty() {
@@ -686,7 +710,8 @@ impl Engine {
                 let mut patterns = Vec::new();
                 for p in &c.patterns {
                     if let Some(filled) = expand_pattern(p, ph) {
-                        patterns.push(gates.regex(p, filled, c.on, builtin_rule));
+                        // Condition patterns always ask for whole words.
+                        patterns.push(gates.regex(p, filled, c.on, builtin_rule, true));
                     }
                 }
                 conditions.push(Condition {
@@ -847,7 +872,7 @@ impl Engine {
             || {
                 self.gate
                     .sets
-                    .get_or_init(|| RegexSets::build(&self.gate.sources));
+                    .get_or_init(|| RegexSets::build(&self.gate.sources, &self.gate.whole_words));
             },
             || {
                 tables.par_iter().flatten().for_each(|t| {
@@ -1418,6 +1443,60 @@ tests = {{ bad = ["x"], good = ["y"] }}
                 );
             }
         }
+    }
+
+    /// In a large run the regex sets follow only matches that start at a word when every
+    /// rule using a regex wants whole words. A rule that takes matches inside words gets
+    /// them still, also when it shares its regex with one that does not; on either view.
+    #[test]
+    fn matches_inside_words_reach_the_rules_that_take_them() {
+        let rule = |id: &str, on: &str, pattern: &str, whole: bool| {
+            format!(
+                "[[rule]]\nid = \"{id}\"\ncategory = \"offensive\"\nseverity = \"error\"\n\
+                 message = \"m\"\nexplain = \"e\"\nreference = \"r\"\non = \"{on}\"\n\
+                 patterns = ['{pattern}']\nword_boundary = {whole}\n\
+                 tests = {{ bad = [\"x\"], good = [\"y\"] }}\n"
+            )
+        };
+        let pack = [
+            "[pack]\nid = \"t\"\nname = \"t\"\nversion = \"1\"\nlanguage = \"it\"\n".to_string(),
+            // The whole-word rule first: the regex is made for it, then shared.
+            rule("offensive/whole-raw", "raw", "(?i)cane", true),
+            rule("offensive/inside-raw", "raw", "(?i)cane", false),
+            rule("offensive/value-raw", "raw", "(?P<value>gatt[oi])x?", true),
+            rule("offensive/inside-words", "words", "lupo", false),
+            rule("offensive/whole-words", "words", "orso bruno", true),
+        ]
+        .concat();
+        let (e, _) = engine(&pack, EngineOptions::default());
+        let found = |text: &str, big: bool| -> Vec<(String, &str)> {
+            let hits = e
+                .check_post_with(text, big, &mut Scratch::default())
+                .unwrap();
+            hits.iter()
+                .map(|h| (text[h.start..h.end].to_string(), e.rule(h).id()))
+                .collect()
+        };
+        for text in [
+            "Scane, il cane e il Cane.",
+            "ilcane",
+            "gatto, agatto, gatti",
+            "Il lupo e il dilupo, l'orso bruno e il gorso bruno",
+            "perché cane è lupo",
+        ] {
+            assert_eq!(found(text, true), found(text, false), "{text}");
+        }
+        let big = found("Scane ilcane lupodi l'orso brunoo", true);
+        assert!(
+            big.contains(&("cane".into(), "offensive/inside-raw")),
+            "{big:?}"
+        );
+        // A word-view match maps back to the whole original word.
+        assert!(
+            big.contains(&("lupodi".into(), "offensive/inside-words")),
+            "{big:?}"
+        );
+        assert!(!big.iter().any(|h| h.1 == "offensive/whole-raw"), "{big:?}");
     }
 
     /// `check` loads the built-in packs without examples and with thinned term lists: the
