@@ -314,6 +314,20 @@ mod tests {
         patterns.iter().map(|&p| (p, Start::Anywhere)).collect()
     }
 
+    /// One search as the first and only walk: whether it completed, and what it found.
+    fn search_alone(set: &RegexSet, cache: &mut Cache, hay: &str) -> (Option<bool>, PatternSet) {
+        let mut found = PatternSet::new(set.pattern_len());
+        let search = Search {
+            set,
+            cache,
+            hay: hay.as_bytes(),
+            found: &mut found,
+        };
+        let [done, none] = search_both(Some(search), None);
+        assert_eq!(none, None);
+        (done, found)
+    }
+
     fn found(set: &PatternSet) -> Vec<usize> {
         set.iter().map(|p| p.as_usize()).collect()
     }
@@ -421,18 +435,8 @@ mod tests {
     fn restricted_members_follow_only_matches_at_a_word_start() {
         let run = |members: &[(&str, Start)], hay: &str| {
             let set = RegexSet::new(members, 1 << 24, 1 << 22).unwrap();
-            let mut cache = set.create_cache();
-            let mut found = PatternSet::new(members.len());
-            let done = search_both(
-                Some(Search {
-                    set: &set,
-                    cache: &mut cache,
-                    hay: hay.as_bytes(),
-                    found: &mut found,
-                }),
-                None,
-            );
-            assert_eq!(done, [Some(true), None]);
+            let (done, found) = search_alone(&set, &mut set.create_cache(), hay);
+            assert_eq!(done, Some(true));
             self::found(&found)
         };
         let words = [("la", Start::AfterSpace), ("la", Start::Anywhere)];
@@ -459,20 +463,11 @@ mod tests {
         let set = RegexSet::new(&[(r"\bcane\b", Start::Anywhere)], 1 << 24, 1 << 22).unwrap();
         let mut cache = set.create_cache();
         let mut run = |hay: &str| {
-            let mut found = PatternSet::new(1);
-            let done = search_both(
-                Some(Search {
-                    set: &set,
-                    cache: &mut cache,
-                    hay: hay.as_bytes(),
-                    found: &mut found,
-                }),
-                None,
-            );
+            let (done, found) = search_alone(&set, &mut cache, hay);
             (done, found.contains(regex_automata::PatternID::ZERO))
         };
-        assert_eq!(run("il cane"), ([Some(true), None], true));
+        assert_eq!(run("il cane"), (Some(true), true));
         let (done, _) = run("perché il cane");
-        assert_eq!(done, [Some(false), None]);
+        assert_eq!(done, Some(false));
     }
 }
