@@ -461,6 +461,13 @@ impl GateBuilder {
 }
 
 impl LiteralGate {
+    /// The regex sets of a large run, built on first use.
+    fn sets(&self) -> Option<&RegexSets> {
+        self.sets
+            .get_or_init(|| RegexSets::build(&self.sources, &self.whole_words))
+            .as_ref()
+    }
+
     /// Which gated regexes may match.
     fn open(
         &self,
@@ -474,11 +481,7 @@ impl LiteralGate {
         found.clear();
         found.resize(self.needs.len(), false);
         opened.clear();
-        if big
-            && let Some(sets) = self
-                .sets
-                .get_or_init(|| RegexSets::build(&self.sources, &self.whole_words))
-        {
+        if big && let Some(sets) = self.sets() {
             sets.open(text, words, found, opened, matched);
             return;
         }
@@ -662,9 +665,9 @@ impl Engine {
                 Kind::Terms
             } else if !def.patterns.is_empty() {
                 let mut regexes = Vec::new();
+                let whole_words = def.word_boundary.unwrap_or(true);
                 for p in &def.patterns {
                     if let Some(filled) = expand_pattern(p, ph) {
-                        let whole_words = def.word_boundary.unwrap_or(true);
                         regexes.push(gates.regex(p, filled, def.on, builtin_rule, whole_words));
                     }
                 }
@@ -870,9 +873,7 @@ impl Engine {
         ];
         rayon::join(
             || {
-                self.gate
-                    .sets
-                    .get_or_init(|| RegexSets::build(&self.gate.sources, &self.gate.whole_words));
+                self.gate.sets();
             },
             || {
                 tables.par_iter().flatten().for_each(|t| {

@@ -78,7 +78,9 @@ impl<'a> TermSetBuilder<'a> {
 
     pub fn build(self) -> Result<TermSet> {
         let merged = self.merged();
-        let mut by_first: FastMap<Box<str>, FirstWord> = FastMap::default();
+        // Keyed by hash from the start: the index keeps no keys, only their shapes.
+        let mut by_first: FastMap<u64, FirstWord> = FastMap::default();
+        let mut shapes = BytePairs::default();
         let mut by_pair: FastMap<u64, Vec<usize>> = FastMap::default();
         let mut stems: FastMap<Box<str>, Vec<usize>> = FastMap::default();
         let mut short_stems = Vec::new();
@@ -100,9 +102,11 @@ impl<'a> TermSetBuilder<'a> {
             };
             if let Some(pair) = pair {
                 by_pair.entry(key_hash(pair)).or_default().push(id);
-                by_first.entry(first.into()).or_default().phrases = true;
+                by_first.entry(key_hash(first)).or_default().phrases = true;
+                shapes.insert_head(&shape(first));
             } else if uses.iter().any(|u| !u.stem) || !single {
-                by_first.entry(first.into()).or_default().push(id);
+                by_first.entry(key_hash(first)).or_default().push(id);
+                shapes.insert_head(&shape(first));
             }
             if single && uses.iter().any(|u| u.stem) {
                 match stem_key(first) {
@@ -114,10 +118,6 @@ impl<'a> TermSetBuilder<'a> {
         let mut stem_heads = BytePairs::default();
         for key in stems.keys() {
             stem_heads.insert_head(key.as_bytes());
-        }
-        let mut shapes = BytePairs::default();
-        for key in by_first.keys() {
-            shapes.insert_head(&shape(key));
         }
         // Worth a lookup per word only if it turns words away: not when the keys have most
         // shapes of ordinary words (the built-in packs, with their articles and prepositions).
@@ -132,28 +132,13 @@ impl<'a> TermSetBuilder<'a> {
             ids.extend(v.iter().filter_map(|&i| u32::try_from(i).ok()));
             (start as u32, ids.len() as u32)
         };
-        let mut firsts = FastMap::<u64, FirstWord>::default();
-        for (key, w) in by_first {
-            let merged_first = firsts.entry(key_hash(&key)).or_default();
-            for id in w.terms() {
-                merged_first.push(id);
-            }
-            merged_first.phrases |= w.phrases;
-        }
-        let by_first = HashIndex::new(firsts.into_iter().map(|(h, w)| {
-            let mut terms: Vec<usize> = w.terms().collect();
-            let first = terms.first().map_or(NO_TERM, |&t| t as u32);
-            if !terms.is_empty() {
-                terms.remove(0);
-            }
-            (
-                h,
-                FirstEntry {
-                    first,
-                    more: list(&terms),
-                    phrases: w.phrases,
-                },
-            )
+        let by_first = HashIndex::new(by_first.into_iter().map(|(h, w)| {
+            let entry = FirstEntry {
+                first: w.first.map_or(NO_TERM, |t| t as u32),
+                more: list(&w.more),
+                phrases: w.phrases,
+            };
+            (h, entry)
         }));
         let by_pair = HashIndex::new(by_pair.into_iter().map(|(h, v)| (h, list(&v))));
         Ok(TermSet {
@@ -214,10 +199,6 @@ impl FirstWord {
             None => self.first = Some(id),
             Some(_) => self.more.push(id),
         }
-    }
-
-    fn terms(&self) -> impl Iterator<Item = usize> + '_ {
-        self.first.into_iter().chain(self.more.iter().copied())
     }
 }
 
